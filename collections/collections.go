@@ -1,0 +1,294 @@
+// Package collections holds the Postman collections uccheck ships (embedded in the binary) and
+// loads any collection into a flat, normalised list of request items, on top of
+// github.com/rbretecher/go-postman-collection.
+package collections
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	postman "github.com/rbretecher/go-postman-collection"
+)
+
+// EmbeddedName is the name under which the shipped "API Security" collection is reported.
+const EmbeddedName = "embedded:api-security.postman_collection.json"
+
+//go:embed api-security.postman_collection.json
+var apiSecurity []byte
+
+// APISecurityJSON returns the raw JSON of the shipped "API Security" collection.
+func APISecurityJSON() []byte { return bytes.Clone(apiSecurity) }
+
+// Collection is a loaded collection: its request items flattened in collection order.
+type Collection struct {
+	Name      string            // info.name
+	Source    string            // file path, or EmbeddedName
+	Schema    string            // info.schema
+	Items     []*Item           // request items, depth first, in collection order
+	Variables map[string]string // collection variables (enabled ones)
+}
+
+// Item is one request of a collection, with its folder path.
+type Item struct {
+	Path     []string // folder names then the item name
+	Method   string   // HTTP method, upper case
+	URL      string   // URL template, with {{variables}} unresolved
+	Header   []Field  // enabled headers, in order
+	Form     []Field  // enabled urlencoded body fields, in order
+	BodyMode string   // Postman body mode ("urlencoded", "raw", ...), empty for none
+	RawBody  string   // the raw body, for mode "raw"
+}
+
+// Field is a key and value pair of a header or a form.
+type Field struct {
+	Key   string
+	Value string
+}
+
+// Name returns the item's own name.
+func (i *Item) Name() string { return i.Path[len(i.Path)-1] }
+
+// PathString returns the item's folder path and name joined with " / ".
+func (i *Item) PathString() string { return strings.Join(i.Path, " / ") }
+
+// URLPath returns the path of the URL template (no scheme, host, query or fragment).
+func (i *Item) URLPath() string {
+	u := i.URL
+	if k := strings.Index(u, "://"); k >= 0 {
+		u = u[k+3:]
+	}
+	if k := strings.IndexAny(u, "?#"); k >= 0 {
+		u = u[:k]
+	}
+	if k := strings.Index(u, "/"); k >= 0 {
+		return u[k:]
+	}
+	return "/"
+}
+
+// LoadError is a problem with a collection, located by source and, where known, item and field.
+type LoadError struct {
+	Source string // file path or EmbeddedName
+	Where  string // item path, field or line:column; may be empty
+	Err    error
+}
+
+func (e *LoadError) Error() string {
+	if e.Where == "" {
+		return fmt.Sprintf("collection %s: %v", e.Source, e.Err)
+	}
+	return fmt.Sprintf("collection %s: %s: %v", e.Source, e.Where, e.Err)
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Embedded returns the shipped "API Security" collection.
+func Embedded() *Collection {
+	c, err := Parse(apiSecurity, EmbeddedName)
+	if err != nil {
+		panic("collections: the embedded collection does not load: " + err.Error())
+	}
+	return c
+}
+
+// Load reads and parses the collection file at path.
+func Load(path string) (*Collection, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &LoadError{Source: path, Err: err}
+	}
+	return Parse(data, path)
+}
+
+// Parse parses a Postman v2.0 or v2.1 collection; source names it in errors.
+func Parse(data []byte, source string) (*Collection, error) {
+	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
+		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: errors.New("not valid JSON")}
+	}
+	pc, err := postman.ParseCollection(bytes.NewReader(data))
+	if err != nil {
+		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: fmt.Errorf("not a Postman collection this version can read: %w", err)}
+	}
+	if pc == nil {
+		return nil, &LoadError{Source: source, Err: errors.New("empty document (null)")}
+	}
+	if pc.Info.Name == "" && len(pc.Items) == 0 {
+		return nil, &LoadError{Source: source, Err: errors.New(`no "info.name" and no "item": not a Postman collection`)}
+	}
+	c := &Collection{Name: pc.Info.Name, Source: source, Schema: pc.Info.Schema, Variables: map[string]string{}}
+	for _, v := range pc.Variables {
+		if v == nil || v.Disabled {
+			continue
+		}
+		key := v.Key
+		if key == "" {
+			key = v.Name
+		}
+		if key != "" {
+			c.Variables[key] = v.Value
+		}
+	}
+	if err := c.flatten(pc.Items, nil); err != nil {
+		return nil, err
+	}
+	if len(c.Items) == 0 {
+		return nil, &LoadError{Source: source, Err: errors.New("the collection holds no request")}
+	}
+	return c, nil
+}
+
+func (c *Collection) flatten(items []*postman.Items, parent []string) error {
+	for n, it := range items {
+		if it == nil {
+			continue
+		}
+		name := it.Name
+		if name == "" {
+			name = fmt.Sprintf("#%d", n+1)
+		}
+		path := append(append([]string(nil), parent...), name)
+		if it.Request == nil {
+			if err := c.flatten(it.Items, path); err != nil {
+				return err
+			}
+			continue
+		}
+		item, err := convert(it.Request, path)
+		if err != nil {
+			return &LoadError{Source: c.Source, Where: fmt.Sprintf("item %q", strings.Join(path, " / ")), Err: err}
+		}
+		c.Items = append(c.Items, item)
+	}
+	return nil
+}
+
+func convert(r *postman.Request, path []string) (*Item, error) {
+	it := &Item{Path: path, Method: strings.ToUpper(string(r.Method))}
+	if it.Method == "" {
+		it.Method = "GET"
+	}
+	if r.URL == nil {
+		return nil, errors.New(`field "request.url": missing`)
+	}
+	it.URL = rawURL(r.URL)
+	if it.URL == "" {
+		return nil, errors.New(`field "request.url": empty`)
+	}
+	for _, h := range r.Header {
+		if h != nil && !h.Disabled && h.Key != "" {
+			it.Header = append(it.Header, Field{Key: h.Key, Value: h.Value})
+		}
+	}
+	if b := r.Body; b != nil && !b.Disabled {
+		it.BodyMode = b.Mode
+		switch b.Mode {
+		case "urlencoded":
+			form, err := decodeFields(b.URLEncoded)
+			if err != nil {
+				return nil, fmt.Errorf(`field "request.body.urlencoded": %w`, err)
+			}
+			it.Form = form
+		case "raw":
+			it.RawBody = b.Raw
+		}
+	}
+	return it, nil
+}
+
+// rawURL returns the URL's raw form, rebuilt from its parts when an export left "raw" out.
+func rawURL(u *postman.URL) string {
+	if u.Raw != "" {
+		return u.Raw
+	}
+	if len(u.Host) == 0 {
+		return ""
+	}
+	s := strings.Join(u.Host, ".")
+	if u.Protocol != "" {
+		s = u.Protocol + "://" + s
+	}
+	if u.Port != "" {
+		s += ":" + u.Port
+	}
+	if len(u.Path) > 0 {
+		s += "/" + strings.Join(u.Path, "/")
+	}
+	return s
+}
+
+// decodeFields reads a urlencoded body, which the library keeps untyped.
+func decodeFields(v any) ([]Field, error) {
+	if v == nil {
+		return nil, nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var fields []struct {
+		Key      string `json:"key"`
+		Value    any    `json:"value"`
+		Disabled bool   `json:"disabled"`
+	}
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, errors.New("want a list of {key, value} objects")
+	}
+	var out []Field
+	for _, f := range fields {
+		if f.Disabled || f.Key == "" {
+			continue
+		}
+		val := ""
+		switch x := f.Value.(type) {
+		case nil:
+		case string:
+			val = x
+		default:
+			b, _ := json.Marshal(x)
+			val = string(b)
+		}
+		out = append(out, Field{Key: f.Key, Value: val})
+	}
+	return out, nil
+}
+
+// jsonErrorPlace turns a JSON decoding error into "line L, column C" when it carries an offset.
+func jsonErrorPlace(data []byte, err error) string {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+		if te.Field != "" {
+			return fmt.Sprintf("field %q (%s)", te.Field, lineCol(data, off))
+		}
+	}
+	if off < 0 {
+		return ""
+	}
+	return lineCol(data, off)
+}
+
+func lineCol(data []byte, off int64) string {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line, col := 1, 1
+	for _, b := range data[:off] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d, column %d", line, col)
+}

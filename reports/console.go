@@ -1,0 +1,97 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// ConsoleOptions shapes the console summary.
+type ConsoleOptions struct {
+	Color bool // ANSI colours (a terminal without NO_COLOR)
+}
+
+const (
+	ansiReset = "\x1b[0m"
+	ansiGreen = "\x1b[32m"
+	ansiRed   = "\x1b[31m"
+	ansiYel   = "\x1b[33m"
+	ansiDim   = "\x1b[2m"
+	ansiBold  = "\x1b[1m"
+)
+
+// Console writes the run for a person: one line per check with ✓ ✗ ! or -, each failure with
+// expected vs actual, and a summary line with counts and time. Secrets are redacted.
+func Console(w io.Writer, run *Run, o ConsoleOptions) error {
+	paint := func(code, s string) string {
+		if !o.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	width := 0
+	for _, r := range run.Results {
+		width = max(width, len(r.ID))
+	}
+	var b strings.Builder
+	for _, r := range run.Results {
+		mark, col := "✓", ansiGreen
+		switch r.Outcome {
+		case Failed:
+			mark, col = "✗", ansiRed
+		case Errored:
+			mark, col = "!", ansiRed
+		case Skipped:
+			mark, col = "-", ansiYel
+		}
+		fmt.Fprintf(&b, "  %s %-*s  %s", paint(col, mark), width, r.ID, r.Title)
+		if r.Outcome != Skipped && r.Latency > 0 {
+			b.WriteString(paint(ansiDim, "  "+FormatDuration(r.Latency)))
+		}
+		b.WriteString("\n")
+		switch r.Outcome {
+		case Skipped:
+			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, "skipped: "+r.Message))
+		case Failed, Errored:
+			label := ""
+			if r.Outcome == Errored {
+				label = "error (could not ask): "
+			}
+			for i, line := range strings.Split(strings.TrimRight(r.Message, "\n"), "\n") {
+				if i == 0 {
+					line = label + line
+				}
+				fmt.Fprintf(&b, "      %s\n", line)
+			}
+			fmt.Fprintf(&b, "      see: %s\n", r.Anchor)
+		}
+	}
+	c := run.Counts()
+	summary := fmt.Sprintf("%d checks: %d passed, %d failed, %d errors, %d skipped in %s",
+		c.Total(), c.Passed, c.Failed, c.Errors, c.Skipped, FormatDuration(run.Duration))
+	switch {
+	case c.Failed > 0 || c.Errors > 0:
+		summary = paint(ansiBold+ansiRed, summary)
+	default:
+		summary = paint(ansiBold+ansiGreen, summary)
+	}
+	b.WriteString(summary + "\n")
+	if run.Aborted != "" {
+		fmt.Fprintf(&b, "the flow stopped early: %s\n", run.Aborted)
+	}
+	_, err := io.WriteString(w, run.Redactor.Redact(b.String()))
+	return err
+}
+
+// FormatDuration prints a duration for people: "850µs", "12ms", "1.2s".
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	default:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+}

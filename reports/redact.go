@@ -1,0 +1,70 @@
+package reports
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Redacted replaces every secret in every report.
+const Redacted = "[redacted]"
+
+// Redactor removes secrets from text: each secret as it is and in the encodings it travels in
+// (URL query and path escaping, standard and URL base64 with and without padding, JSON and Go
+// string escaping) and, for a token, the text it decodes to.
+type Redactor struct {
+	r *strings.Replacer
+}
+
+// NewRedactor returns a Redactor for the given secrets. Empty values are ignored.
+func NewRedactor(secrets []string) *Redactor {
+	seen := map[string]bool{}
+	var variants []string
+	add := func(v string) {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			variants = append(variants, v)
+		}
+	}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		add(s)
+		add(url.QueryEscape(s))
+		add(url.PathEscape(s))
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			add(enc.EncodeToString([]byte(s)))
+			if raw, err := enc.DecodeString(s); err == nil && len(raw) >= 8 && utf8.Valid(raw) {
+				add(string(raw))
+				if _, rest, ok := strings.Cut(string(raw), ":"); ok && len(rest) >= 8 {
+					add(rest) // a token's session part: "user:<UUID>" -> the UUID
+				}
+			}
+		}
+		if b, err := json.Marshal(s); err == nil {
+			add(string(b[1 : len(b)-1]))
+		}
+		q := strconv.Quote(s)
+		add(q[1 : len(q)-1])
+	}
+	// Longest first, so that a secret inside a longer encoded form cannot leave a remainder.
+	sort.Slice(variants, func(i, j int) bool { return len(variants[i]) > len(variants[j]) })
+	var pairs []string
+	for _, v := range variants {
+		pairs = append(pairs, v, Redacted)
+	}
+	return &Redactor{r: strings.NewReplacer(pairs...)}
+}
+
+// Redact returns s with every secret replaced by Redacted.
+func (rd *Redactor) Redact(s string) string {
+	if rd == nil || rd.r == nil {
+		return s
+	}
+	return rd.r.Replace(s)
+}

@@ -1,0 +1,96 @@
+package reports
+
+import (
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Result is one check's judged result.
+type Result struct {
+	CheckEntry
+	Outcome Outcome
+	Message string // failure or error message, or skip reason (not yet redacted)
+}
+
+// Run is a judged run: what was checked, against what, and the results in report order.
+type Run struct {
+	Version     string // uccheck version
+	Target      string // base URL
+	Collection  string // collection source
+	User        string
+	Simulated   bool // the target is the built-in simulator
+	Insecure    bool // certificate verification was off
+	Started     time.Time
+	Duration    time.Duration
+	Aborted     string // why the flow stopped early, if it did
+	Interrupted bool
+	Results     []Result
+	Redactor    *Redactor
+}
+
+// Counts are the totals of a run's outcomes.
+type Counts struct {
+	Passed, Failed, Errors, Skipped int
+}
+
+// Total returns the number of checks counted.
+func (c Counts) Total() int { return c.Passed + c.Failed + c.Errors + c.Skipped }
+
+// Counts returns the run's totals by outcome.
+func (r *Run) Counts() Counts {
+	var c Counts
+	for _, res := range r.Results {
+		switch res.Outcome {
+		case Passed:
+			c.Passed++
+		case Failed:
+			c.Failed++
+		case Errored:
+			c.Errors++
+		case Skipped:
+			c.Skipped++
+		}
+	}
+	return c
+}
+
+// ResultsFromGinkgo turns Ginkgo's report into results, one per spec that carries a CheckEntry.
+func ResultsFromGinkgo(r types.Report) []Result {
+	var out []Result
+	for _, sr := range r.SpecReports {
+		if sr.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		entry := entryOf(sr)
+		if entry == nil {
+			continue
+		}
+		res := Result{CheckEntry: *entry, Message: sr.Failure.Message}
+		switch {
+		case sr.State == types.SpecStatePassed:
+			res.Outcome = Passed
+		case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
+			res.Outcome = Skipped
+		case entry.ErrorKind != "":
+			res.Outcome = Errored
+		case sr.State == types.SpecStatePanicked:
+			res.Outcome, res.Message = Errored, "uccheck bug: the check panicked: "+sr.Failure.ForwardedPanic
+		default:
+			res.Outcome = Failed
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+func entryOf(sr types.SpecReport) *CheckEntry {
+	for _, e := range sr.ReportEntries {
+		if e.Name == EntryName {
+			if ce, ok := e.GetRawValue().(*CheckEntry); ok {
+				return ce
+			}
+		}
+	}
+	return nil
+}

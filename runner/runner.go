@@ -1,0 +1,488 @@
+// Package runner executes the uContact auth flow built from collection items and returns a
+// transcript of what was sent and received. It judges nothing and prints nothing; it extracts
+// the token leniently so that the flow goes on when a server deviates, and it ends every session
+// it opened, after failures, timeouts and interruptions too.
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/uccheck/uccheck/collections"
+)
+
+// DefaultTimeout is the per-request timeout when Options.Timeout is zero.
+const DefaultTimeout = 15 * time.Second
+
+// CleanupTimeout bounds each EndSession sent to end a session after a failure or interruption.
+const CleanupTimeout = 5 * time.Second
+
+// MaxBody is how much of a response body is read; the rest is cut and the response marked.
+const MaxBody = 1 << 20
+
+// FormContentType is the documented content type of every Integra request.
+const FormContentType = "application/x-www-form-urlencoded; charset=UTF-8"
+
+// Options configures a run of the contract flow.
+type Options struct {
+	BaseURL  string // scheme://host[:port][/prefix]; replaces everything before /Integra/ in item URLs
+	User     string
+	Password string
+	Vars     map[string]string // --var values; they win over every other variable
+	// CollectionVars are the collection's own variables; the target, user and password win over them.
+	CollectionVars map[string]string
+	Roles          collections.Roles // the items to build the requests from
+	Source         string            // the collection's source, for the transcript
+
+	// Steps limits the flow to these steps (nil: every step). StepLogin and StepLogout run
+	// whenever a later step needs the session; a session is always ended.
+	Steps map[Step]bool
+
+	Client  *http.Client  // nil: NewClient(ClientOptions{})
+	Timeout time.Duration // per request; 0: DefaultTimeout
+
+	Now  func() time.Time // nil: time.Now
+	Rand io.Reader        // source of random user names and bogus tokens; nil: crypto/rand
+}
+
+// ClientOptions configures the HTTP client NewClient builds.
+type ClientOptions struct {
+	RootCAs  *x509.CertPool // nil: the system roots
+	Insecure bool           // skip certificate verification
+}
+
+// NewClient returns a client for uContact servers: HTTP/2 when the server offers it, TLS 1.2 or
+// later, and no redirects followed (a redirect is returned as it is, so that credentials are
+// never sent to another place and the checks can say where the server pointed).
+func NewClient(o ClientOptions) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	tr.ForceAttemptHTTP2 = true
+	tr.TLSClientConfig = &tls.Config{RootCAs: o.RootCAs, InsecureSkipVerify: o.Insecure, MinVersion: tls.VersionTLS12}
+	return &http.Client{
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// Run executes the contract flow and returns its transcript. The error is non-nil only when the
+// flow could not be built (an unset variable, a bad URL): then nothing was sent.
+func Run(ctx context.Context, o Options) (*Transcript, error) {
+	r := &run{o: o}
+	if r.o.Client == nil {
+		r.o.Client = NewClient(ClientOptions{})
+	}
+	if r.o.Timeout == 0 {
+		r.o.Timeout = DefaultTimeout
+	}
+	if r.o.Now == nil {
+		r.o.Now = time.Now
+	}
+	if r.o.Rand == nil {
+		r.o.Rand = rand.Reader
+	}
+	if err := r.prepare(); err != nil {
+		return nil, err
+	}
+	r.t = &Transcript{Target: r.base, Collection: o.Source, User: o.User, Started: r.o.Now()}
+	if o.Password != "" {
+		r.t.Secrets = append(r.t.Secrets, o.Password)
+	}
+	r.flow(ctx)
+	r.cleanup(ctx)
+	r.t.Duration = r.o.Now().Sub(r.t.Started)
+	return r.t, nil
+}
+
+type run struct {
+	o    Options
+	base string
+	t    *Transcript
+
+	bogusUser  string // a user name that cannot exist
+	bogusToken string // a well-formed token that was never issued
+
+	live []liveToken // tokens issued to this run that no EndSession has confirmed ended
+}
+
+type liveToken struct {
+	user, token string
+}
+
+// prepare checks that every request of the flow can be built before anything is sent.
+func (r *run) prepare() error {
+	base := strings.TrimRight(r.o.BaseURL, "/")
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("target %q: want https://HOST[:PORT] (or http:// for --base-url)", r.o.BaseURL)
+	}
+	r.base = base
+	if r.o.Roles.Login == nil || r.o.Roles.Probe == nil || r.o.Roles.Logout == nil {
+		return errors.New("the collection's login, probe and logout items must all be known")
+	}
+	r.bogusUser = "uccheck-nobody-" + r.randomHex(6)
+	r.bogusToken = base64.StdEncoding.EncodeToString([]byte(r.o.User + ":" + r.randomUUID()))
+	for _, it := range []*collections.Item{r.o.Roles.Login, r.o.Roles.Probe, r.o.Roles.Logout} {
+		if _, err := r.build(it, map[string]string{"token": "x"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = io.ReadFull(r.o.Rand, b)
+	return fmt.Sprintf("%x", b)
+}
+
+func (r *run) randomUUID() string {
+	var b [16]byte
+	_, _ = io.ReadFull(r.o.Rand, b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func (r *run) want(s Step) bool { return r.o.Steps == nil || r.o.Steps[s] }
+
+func (r *run) flow(ctx context.Context) {
+	needSession := false
+	for _, s := range []Step{StepProbe, StepLogout, StepProbeEnded, StepLogoutRepeat} {
+		needSession = needSession || r.want(s)
+	}
+	steps := []struct {
+		step  Step
+		run   bool
+		needs bool // needs the live token
+		do    func(ctx context.Context) *Exchange
+	}{
+		{StepLogin, r.want(StepLogin) || needSession, false, r.login},
+		{StepLoginBad, r.want(StepLoginBad), false, r.loginBad},
+		{StepProbeNoAuth, r.want(StepProbeNoAuth), false, func(ctx context.Context) *Exchange { return r.probe(ctx, StepProbeNoAuth, "") }},
+		{StepProbeBogus, r.want(StepProbeBogus), false, func(ctx context.Context) *Exchange { return r.probe(ctx, StepProbeBogus, r.bogusToken) }},
+		{StepProbe, r.want(StepProbe), true, func(ctx context.Context) *Exchange { return r.probe(ctx, StepProbe, r.t.Token) }},
+		{StepLogout, true, true, func(ctx context.Context) *Exchange { return r.logout(ctx, StepLogout, r.o.User, r.t.Token) }},
+		{StepProbeEnded, r.want(StepProbeEnded), true, func(ctx context.Context) *Exchange { return r.probe(ctx, StepProbeEnded, r.t.Token) }},
+		{StepLogoutRepeat, r.want(StepLogoutRepeat), true, func(ctx context.Context) *Exchange { return r.logout(ctx, StepLogoutRepeat, r.o.User, r.t.Token) }},
+		{StepLogoutBogus, r.want(StepLogoutBogus), false, func(ctx context.Context) *Exchange { return r.logout(ctx, StepLogoutBogus, r.o.User, r.bogusToken) }},
+	}
+	for _, s := range steps {
+		if !s.run || (s.needs && r.t.Token == "") {
+			continue
+		}
+		if ctx.Err() != nil {
+			r.t.Aborted, r.t.Interrupted = "interrupted before "+string(s.step), true
+			return
+		}
+		ex := s.do(ctx)
+		if ex.Err != nil && ex.Err.Kind == ErrInterrupted {
+			r.t.Aborted, r.t.Interrupted = "interrupted during "+string(s.step), true
+			return
+		}
+		if ex.Err != nil && unreachable(ex.Err.Kind) {
+			r.t.Aborted = fmt.Sprintf("target unreachable at %s (%s)", s.step, ex.Err.Error())
+			return
+		}
+	}
+}
+
+func unreachable(k ErrorKind) bool { return k == ErrDNS || k == ErrRefused || k == ErrTLS }
+
+func (r *run) login(ctx context.Context) *Exchange {
+	ex := r.send(ctx, StepLogin, r.o.Roles.Login, nil, map[string]string{"user": r.o.User, "password": r.o.Password}, nil)
+	if ex.Response != nil {
+		if tok, src := ExtractToken(ex.Response.Body); tok != "" {
+			r.t.Token, r.t.TokenSource = tok, src
+			r.issued(r.o.User, tok)
+		}
+	}
+	return ex
+}
+
+func (r *run) loginBad(ctx context.Context) *Exchange {
+	password := r.randomHex(12)
+	ex := r.send(ctx, StepLoginBad, r.o.Roles.Login, nil, map[string]string{"user": r.bogusUser, "password": password}, nil)
+	if ex.Response != nil {
+		// A server that issues a session to a user that cannot exist has still opened one: end it.
+		if tok, _ := ExtractToken(ex.Response.Body); tok != "" {
+			r.issued(r.bogusUser, tok)
+		}
+	}
+	return ex
+}
+
+func (r *run) issued(user, token string) {
+	r.t.Secrets = append(r.t.Secrets, token)
+	r.live = append(r.live, liveToken{user: user, token: token})
+}
+
+// probe sends the probe item with "Authorization: Basic <token>", or with no Authorization
+// header at all when token is empty.
+func (r *run) probe(ctx context.Context, step Step, token string) *Exchange {
+	auth := ""
+	if token != "" {
+		auth = "Basic " + token
+	}
+	return r.send(ctx, step, r.o.Roles.Probe, map[string]string{"token": token}, nil, &auth)
+}
+
+// logout sends EndSession for the token with the same token in the Authorization header, as the
+// vendor page shows.
+func (r *run) logout(ctx context.Context, step Step, user, token string) *Exchange {
+	auth := "Basic " + token
+	ex := r.send(ctx, step, r.o.Roles.Logout, map[string]string{"token": token}, map[string]string{"user": user, "token": token}, &auth)
+	if ex.Response != nil && ex.Response.Status == http.StatusOK {
+		r.ended(token)
+	}
+	return ex
+}
+
+// ended forgets a token once the server answered its EndSession. Whatever the answer's text (a
+// deviating "OK" included), a second EndSession is left to the flow's own steps.
+func (r *run) ended(token string) {
+	kept := r.live[:0]
+	for _, l := range r.live {
+		if l.token != token {
+			kept = append(kept, l)
+		}
+	}
+	r.live = kept
+}
+
+// cleanup ends every session the flow opened and did not end, even when ctx is cancelled.
+func (r *run) cleanup(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
+	for _, l := range append([]liveToken(nil), r.live...) {
+		cctx, cancel := context.WithTimeout(ctx, CleanupTimeout)
+		r.logout(cctx, StepCleanup, l.user, l.token)
+		cancel()
+	}
+}
+
+// build resolves an item into a request: variables substituted in the URL, headers and body,
+// and the URL rebased on the target.
+func (r *run) build(it *collections.Item, vars map[string]string) (*http.Request, error) {
+	scope := map[string]string{}
+	for k, v := range r.o.CollectionVars {
+		scope[k] = v
+	}
+	u, _ := url.Parse(r.base)
+	scope["domain"] = u.Host
+	scope["user"] = r.o.User
+	scope["password"] = r.o.Password
+	for k, v := range r.o.Vars {
+		scope[k] = v
+	}
+	for k, v := range vars {
+		scope[k] = v
+	}
+	where := fmt.Sprintf("item %q", it.PathString())
+	rawURL, err := Substitute(it.URL, scope)
+	if err != nil {
+		return nil, fmt.Errorf("%s, URL: %w", where, err)
+	}
+	target, err := rebase(rawURL, r.base)
+	if err != nil {
+		return nil, fmt.Errorf("%s, URL %q: %w", where, it.URL, err)
+	}
+	var body string
+	var form []string
+	for _, f := range it.Form {
+		v, err := Substitute(f.Value, scope)
+		if err != nil {
+			return nil, fmt.Errorf("%s, form field %q: %w", where, f.Key, err)
+		}
+		form = append(form, url.QueryEscape(f.Key)+"="+url.QueryEscape(v))
+	}
+	body = strings.Join(form, "&")
+	if it.BodyMode == "raw" {
+		if body, err = Substitute(it.RawBody, scope); err != nil {
+			return nil, fmt.Errorf("%s, body: %w", where, err)
+		}
+	}
+	req, err := http.NewRequest(it.Method, target, strings.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	for _, h := range it.Header {
+		v, err := Substitute(h.Value, scope)
+		if err != nil {
+			return nil, fmt.Errorf("%s, header %q: %w", where, h.Key, err)
+		}
+		req.Header.Add(h.Key, v)
+	}
+	if len(it.Form) > 0 && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", FormContentType)
+	}
+	req.Header.Set("User-Agent", "uccheck")
+	return req, nil
+}
+
+// setForm replaces (or adds) the given fields of a urlencoded body, keeping the others in order.
+func setForm(body string, fields map[string]string) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, kv := range strings.Split(body, "&") {
+		if kv == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(kv, "=")
+		key, _ := url.QueryUnescape(k)
+		if v, ok := fields[key]; ok {
+			if !seen[key] {
+				parts = append(parts, url.QueryEscape(key)+"="+url.QueryEscape(v))
+				seen[key] = true
+			}
+			continue
+		}
+		parts = append(parts, kv)
+	}
+	for _, k := range sortedKeys(fields) {
+		if !seen[k] {
+			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(fields[k]))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// send builds a request from an item, applies the contract's own form fields and Authorization
+// header, sends it with the per-request timeout, and records the exchange.
+func (r *run) send(ctx context.Context, step Step, it *collections.Item, vars, form map[string]string, auth *string) *Exchange {
+	ex := &Exchange{Step: step, Item: it.PathString(), Start: r.o.Now()}
+	r.t.Exchanges = append(r.t.Exchanges, ex)
+	req, err := r.build(it, vars)
+	if err != nil { // prepare() built every item already; this cannot happen with valid options
+		ex.Err = &Error{Kind: ErrOther, Message: err.Error()}
+		return ex
+	}
+	body := ""
+	if req.Body != nil {
+		b, _ := io.ReadAll(req.Body)
+		body = string(b)
+	}
+	if form != nil {
+		body = setForm(body, form)
+		if req.Header.Get("Content-Type") == "" {
+			req.Header.Set("Content-Type", FormContentType)
+		}
+	}
+	if auth != nil {
+		if *auth == "" {
+			req.Header.Del("Authorization")
+		} else {
+			req.Header.Set("Authorization", *auth)
+		}
+	}
+	ex.Request = Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body}
+
+	rctx, cancel := context.WithTimeout(ctx, r.o.Timeout)
+	defer cancel()
+	var tm Timings
+	var dnsStart, connStart, tlsStart time.Time
+	start := time.Now()
+	trace := &httptrace.ClientTrace{
+		DNSStart:             func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
+		DNSDone:              func(httptrace.DNSDoneInfo) { tm.DNS = time.Since(dnsStart) },
+		ConnectStart:         func(string, string) { connStart = time.Now() },
+		ConnectDone:          func(string, string, error) { tm.Connect = time.Since(connStart) },
+		TLSHandshakeStart:    func() { tlsStart = time.Now() },
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { tm.TLS = time.Since(tlsStart) },
+		GotFirstResponseByte: func() { tm.FirstByte = time.Since(start) },
+	}
+	req = req.WithContext(httptrace.WithClientTrace(rctx, trace))
+	req.Body = io.NopCloser(strings.NewReader(body))
+	req.ContentLength = int64(len(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
+
+	resp, err := r.o.Client.Do(req)
+	if err != nil {
+		ex.Err = classify(ctx, rctx, err, r.o.Timeout)
+		tm.Total = time.Since(start)
+		ex.Timings = tm
+		return ex
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	tm.Total = time.Since(start)
+	ex.Timings = tm
+	if err != nil {
+		ex.Err = classify(ctx, rctx, err, r.o.Timeout)
+		return ex
+	}
+	out := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: data}
+	if len(data) > MaxBody {
+		out.Body, out.Truncated = data[:MaxBody], true
+	}
+	if cs := resp.TLS; cs != nil {
+		out.TLS = &TLSInfo{Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite), ALPN: cs.NegotiatedProtocol, ServerName: cs.ServerName}
+		if len(cs.PeerCertificates) > 0 {
+			leaf := cs.PeerCertificates[0]
+			out.TLS.Subject, out.TLS.Issuer, out.TLS.NotAfter = leaf.Subject.String(), leaf.Issuer.String(), leaf.NotAfter
+		}
+	}
+	ex.Response = out
+	return ex
+}
+
+// classify turns a client error into an Error kind a person can act on.
+func classify(parent, rctx context.Context, err error, timeout time.Duration) *Error {
+	msg := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		msg = ue.Err.Error()
+	}
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var uaErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invErr x509.CertificateInvalidError
+	var recErr tls.RecordHeaderError
+	switch {
+	case parent.Err() != nil:
+		return &Error{Kind: ErrInterrupted, Message: "the run was interrupted before the answer came"}
+	case errors.Is(rctx.Err(), context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
+		return &Error{Kind: ErrTimeout, Message: fmt.Sprintf("no complete answer within %s (--timeout)", timeout)}
+	case errors.As(err, &dnsErr):
+		return &Error{Kind: ErrDNS, Message: msg}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &Error{Kind: ErrRefused, Message: msg}
+	case errors.As(err, &certErr), errors.As(err, &uaErr), errors.As(err, &hostErr), errors.As(err, &invErr), errors.As(err, &recErr):
+		return &Error{Kind: ErrTLS, Message: msg + " (use --ca-cert FILE for a private CA, or --insecure)"}
+	}
+	return &Error{Kind: ErrOther, Message: msg}
+}
+
+// rebase replaces the scheme, host and any prefix before "/Integra/" of a resolved URL with base.
+func rebase(raw, base string) (string, error) {
+	rest := raw
+	if k := strings.Index(rest, "://"); k >= 0 {
+		rest = rest[k+3:]
+	}
+	if k := strings.Index(rest, "/Integra/"); k >= 0 {
+		rest = rest[k:]
+	} else if k := strings.IndexAny(rest, "/?#"); k >= 0 {
+		rest = rest[k:]
+	} else {
+		rest = ""
+	}
+	u, err := url.Parse(base + rest)
+	if err != nil {
+		return "", err
+	}
+	return u.String(), nil
+}
