@@ -87,7 +87,7 @@ func JUnit(g types.Report, run *Run) ([]byte, error) {
 		tc.Failure, tc.Error, tc.Skipped = nil, nil, nil
 		switch r.Outcome {
 		case Failed:
-			tc.Failure = &reporters.JUnitFailure{Type: "failed", Message: firstLine(msg), Description: msg + "\nsee: " + r.Anchor}
+			tc.Failure = &reporters.JUnitFailure{Type: "failed", Message: shortMessage(msg), Description: msg + "\nsee: " + r.Anchor}
 			out.Failures++
 		case Errored:
 			tc.Error = &reporters.JUnitError{Type: r.ErrorKind, Message: firstLine(msg), Description: msg}
@@ -159,6 +159,21 @@ func idOf(name string) string {
 		return ""
 	}
 	return m[len(m)-1][1]
+}
+
+// shortMessage is a failure's one-line message: its expected and actual lines when it has them.
+func shortMessage(msg string) string {
+	var parts []string
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "expected:") || strings.HasPrefix(line, "actual:") {
+			parts = append(parts, strings.Join(strings.Fields(line), " "))
+		}
+	}
+	if len(parts) == 0 {
+		return firstLine(msg)
+	}
+	return strings.Join(parts, "; ")
 }
 
 func firstLine(s string) string {

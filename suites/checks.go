@@ -30,7 +30,7 @@ const DocsURL = "docs/checks.md"
 // Anchor returns the check's documentation link, "docs/checks.md#login.token-last".
 func (c *Check) Anchor() string { return DocsURL + "#" + c.ID }
 
-const vendorPage = "vendor page \"API\" (../shared/reference/ucontact-api-security.es.txt)"
+const vendorPage = "uContact API page, section \"Autenticación\""
 
 // Checks lists every check, in the order they are reported.
 var Checks = []*Check{

@@ -43,7 +43,7 @@ func judge(t *runner.Transcript, sel Selection) types.Report {
 	var report types.Report
 	gomega.RegisterFailHandler(ginkgo.Fail)
 
-	ginkgo.Describe(t.Target, ginkgo.Ordered, func() {
+	ginkgo.Describe(t.Target, ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
 		for i, c := range Checks {
 			// A distinct code location per spec keeps the report in the order of Checks.
 			loc := types.CodeLocation{FileName: DocsURL, LineNumber: i + 1}

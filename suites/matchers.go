@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/onsi/gomega/types"
 	"github.com/uccheck/uccheck/runner"
@@ -266,20 +269,33 @@ func describe(r *runner.Response) string {
 	if len(body) == 0 {
 		return s + " with an empty body"
 	}
-	kind := "body"
+	kind := "a body"
 	if v, ok := decodeJSON(body); ok {
-		kind = "JSON " + strings.TrimPrefix(strings.TrimPrefix(jsonKind(v), "an "), "a ")
+		kind = "JSON: " + jsonKind(v)
 	} else if ct := r.Header.Get("Content-Type"); ct != "" {
-		kind = "body (" + ct + ")"
+		kind = "a " + ct + " body"
 	}
-	excerpt := string(body)
-	if len([]rune(excerpt)) > excerptMax {
-		excerpt = string([]rune(excerpt)[:excerptMax]) + "…"
+	return fmt.Sprintf("%s with %s: %s", s, kind, Excerpt(body, r.Truncated))
+}
+
+// Excerpt quotes at most excerptMax characters of a body on one line: printable text as it is,
+// anything else escaped.
+func Excerpt(body []byte, truncated bool) string {
+	s := string(body)
+	cut := truncated
+	if r := []rune(s); len(r) > excerptMax {
+		s, cut = string(r[:excerptMax]), true
 	}
-	if r.Truncated {
-		excerpt += fmt.Sprintf(" (cut at %d bytes)", len(r.Body))
+	q := strconv.Quote(s)
+	if !utf8.ValidString(s) || strings.ContainsAny(s, "\n\r\t") || strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		s = q
+	} else {
+		s = "`" + s + "`"
 	}
-	return fmt.Sprintf("%s with %s %q", s, kind, excerpt)
+	if cut {
+		s += fmt.Sprintf("… (%d bytes)", len(body))
+	}
+	return s
 }
 
 func hintForZero(r *runner.Response) string {
