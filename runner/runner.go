@@ -31,8 +31,9 @@ const DefaultTimeout = 15 * time.Second
 // CleanupTimeout bounds each EndSession sent to end a session after a failure or interruption.
 const CleanupTimeout = 5 * time.Second
 
-// MaxBody is how much of a response body is read; the rest is cut and the response marked.
-const MaxBody = 1 << 20
+// DefaultMaxBody is how much of a response body is read when Options.MaxBody is zero; the rest is
+// cut (never read) and the response marked Truncated.
+const DefaultMaxBody = 1 << 20
 
 // FormContentType is the documented content type of every Integra request.
 const FormContentType = "application/x-www-form-urlencoded; charset=UTF-8"
@@ -52,8 +53,9 @@ type Options struct {
 	// whenever a later step needs the session; a session is always ended.
 	Steps map[Step]bool
 
-	Client  *http.Client  // nil: NewClient(ClientOptions{})
+	Client  *http.Client  // nil: a NewClient(ClientOptions{}) closed at the end of the run
 	Timeout time.Duration // per request; 0: DefaultTimeout
+	MaxBody int64         // bytes of a body read at most; 0: DefaultMaxBody
 
 	Now  func() time.Time // nil: time.Now
 	Rand io.Reader        // source of random user names and bogus tokens; nil: crypto/rand
@@ -85,6 +87,10 @@ func Run(ctx context.Context, o Options) (*Transcript, error) {
 	r := &run{o: o}
 	if r.o.Client == nil {
 		r.o.Client = NewClient(ClientOptions{})
+		defer r.o.Client.CloseIdleConnections()
+	}
+	if r.o.MaxBody <= 0 {
+		r.o.MaxBody = DefaultMaxBody
 	}
 	if r.o.Timeout == 0 {
 		r.o.Timeout = DefaultTimeout
@@ -186,19 +192,39 @@ func (r *run) flow(ctx context.Context) {
 			continue
 		}
 		if ctx.Err() != nil {
-			r.t.Aborted, r.t.Interrupted = "interrupted before "+string(s.step), true
+			r.stopped(ctx, "before "+string(s.step))
 			return
 		}
 		ex := s.do(ctx)
-		if ex.Err != nil && ex.Err.Kind == ErrInterrupted {
-			r.t.Aborted, r.t.Interrupted = "interrupted during "+string(s.step), true
+		if ex.Err != nil && (ex.Err.Kind == ErrInterrupted || ex.Err.Kind == ErrDeadline) {
+			r.stopped(ctx, "during "+string(s.step))
 			return
 		}
-		if ex.Err != nil && unreachable(ex.Err.Kind) {
+		if ex.Err != nil && (unreachable(ex.Err.Kind) || (ex.Err.Kind == ErrTimeout && !r.answered())) {
 			r.t.Aborted = fmt.Sprintf("target unreachable at %s (%s)", s.step, ex.Err.Error())
 			return
 		}
 	}
+}
+
+// stopped records why the flow stopped when its context ended: the run's deadline, or an
+// interruption.
+func (r *run) stopped(ctx context.Context, where string) {
+	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		r.t.Aborted = "the run's deadline (--deadline) was reached " + where
+		return
+	}
+	r.t.Aborted, r.t.Interrupted = "interrupted "+where, true
+}
+
+// answered reports whether any exchange so far got a response.
+func (r *run) answered() bool {
+	for _, ex := range r.t.Exchanges {
+		if ex.Response != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func unreachable(k ErrorKind) bool { return k == ErrDNS || k == ErrRefused || k == ErrTLS }
@@ -417,7 +443,7 @@ func (r *run) send(ctx context.Context, step Step, it *collections.Item, vars, f
 		return ex
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, r.o.MaxBody+1))
 	tm.Total = time.Since(start)
 	ex.Timings = tm
 	if err != nil {
@@ -425,8 +451,8 @@ func (r *run) send(ctx context.Context, step Step, it *collections.Item, vars, f
 		return ex
 	}
 	out := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: data}
-	if len(data) > MaxBody {
-		out.Body, out.Truncated = data[:MaxBody], true
+	if int64(len(data)) > r.o.MaxBody {
+		out.Body, out.Truncated = data[:r.o.MaxBody], true
 	}
 	if cs := resp.TLS; cs != nil {
 		out.TLS = &TLSInfo{Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite), ALPN: cs.NegotiatedProtocol, ServerName: cs.ServerName}
@@ -453,6 +479,8 @@ func classify(parent, rctx context.Context, err error, timeout time.Duration) *E
 	var invErr x509.CertificateInvalidError
 	var recErr tls.RecordHeaderError
 	switch {
+	case parent.Err() != nil && errors.Is(context.Cause(parent), context.DeadlineExceeded):
+		return &Error{Kind: ErrDeadline, Message: "the run's deadline (--deadline) was reached before the answer came"}
 	case parent.Err() != nil:
 		return &Error{Kind: ErrInterrupted, Message: "the run was interrupted before the answer came"}
 	case errors.Is(rctx.Err(), context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):

@@ -112,6 +112,7 @@ const (
 	ErrTimeout     ErrorKind = "timeout"
 	ErrTLS         ErrorKind = "tls"
 	ErrInterrupted ErrorKind = "interrupted"
+	ErrDeadline    ErrorKind = "deadline"
 	ErrOther       ErrorKind = "network"
 )
 

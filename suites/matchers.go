@@ -19,9 +19,10 @@ import (
 // exchangeMatcher is a Gomega matcher over a *runner.Exchange whose failure message says what
 // was expected and what came, in the words of the contract.
 type exchangeMatcher struct {
-	expected string
-	test     func(ex *runner.Exchange) (ok bool, actual string)
-	actual   string
+	expected  string
+	readsBody bool // judges the body: a body cut at the --max-body cap fails
+	test      func(ex *runner.Exchange) (ok bool, actual string)
+	actual    string
 }
 
 var _ types.GomegaMatcher = (*exchangeMatcher)(nil)
@@ -33,6 +34,11 @@ func (m *exchangeMatcher) Match(actual any) (bool, error) {
 	}
 	if ex.Response == nil {
 		m.actual = "no response"
+		return false, nil
+	}
+	if m.readsBody && ex.Response.Truncated {
+		m.actual = fmt.Sprintf("HTTP %d with a body larger than the %d-byte cap (--max-body), starting %s",
+			ex.Response.Status, len(ex.Response.Body), Excerpt(ex.Response.Body[:min(len(ex.Response.Body), excerptMax)], false))
 		return false, nil
 	}
 	var pass bool
@@ -61,7 +67,8 @@ func HaveStatus(code int) types.GomegaMatcher {
 // BeJSONArray matches an exchange whose body is a JSON array.
 func BeJSONArray() types.GomegaMatcher {
 	return &exchangeMatcher{
-		expected: "a JSON array",
+		readsBody: true,
+		expected:  "a JSON array",
 		test: func(ex *runner.Exchange) (bool, string) {
 			v, ok := decodeJSON(ex.Response.Body)
 			_, isArray := v.([]any)
@@ -76,7 +83,8 @@ func BeJSONArray() types.GomegaMatcher {
 // HaveTokenLast matches a login answer whose last array element is a non-empty string.
 func HaveTokenLast() types.GomegaMatcher {
 	return &exchangeMatcher{
-		expected: "a JSON array whose last element is the token, a non-empty string",
+		readsBody: true,
+		expected:  "a JSON array whose last element is the token, a non-empty string",
 		test: func(ex *runner.Exchange) (bool, string) {
 			v, _ := decodeJSON(ex.Response.Body)
 			arr, _ := v.([]any)
@@ -100,7 +108,8 @@ func HaveTokenLast() types.GomegaMatcher {
 // around it allowed).
 func BeZeroAnswer() types.GomegaMatcher {
 	return &exchangeMatcher{
-		expected: "HTTP 200 with body `0`",
+		readsBody: true,
+		expected:  "HTTP 200 with body `0`",
 		test: func(ex *runner.Exchange) (bool, string) {
 			return ex.Response.Status == http.StatusOK && bodyIs(ex.Response, "0"), describe(ex.Response)
 		},
@@ -110,7 +119,8 @@ func BeZeroAnswer() types.GomegaMatcher {
 // BeOneAnswer matches the documented EndSession success: HTTP 200 with the body `1`.
 func BeOneAnswer() types.GomegaMatcher {
 	return &exchangeMatcher{
-		expected: "HTTP 200 with body `1`",
+		readsBody: true,
+		expected:  "HTTP 200 with body `1`",
 		test: func(ex *runner.Exchange) (bool, string) {
 			return ex.Response.Status == http.StatusOK && bodyIs(ex.Response, "1"), describe(ex.Response)
 		},
@@ -120,7 +130,8 @@ func BeOneAnswer() types.GomegaMatcher {
 // BeRejected matches a refusal: HTTP 401 or 403, or HTTP 200 with the error body `0`.
 func BeRejected() types.GomegaMatcher {
 	return &exchangeMatcher{
-		expected: "a rejection: HTTP 401 or 403, or HTTP 200 with body `0`",
+		readsBody: true,
+		expected:  "a rejection: HTTP 401 or 403, or HTTP 200 with body `0`",
 		test: func(ex *runner.Exchange) (bool, string) {
 			return rejected(ex.Response), describe(ex.Response)
 		},
@@ -130,7 +141,8 @@ func BeRejected() types.GomegaMatcher {
 // BeAccepted matches a successful call: HTTP 200 with a body other than the error `0`.
 func BeAccepted() types.GomegaMatcher {
 	return &exchangeMatcher{
-		expected: "HTTP 200 with the service's answer (not `0`)",
+		readsBody: true,
+		expected:  "HTTP 200 with the service's answer (not `0`)",
 		test: func(ex *runner.Exchange) (bool, string) {
 			return accepted(ex.Response), describe(ex.Response)
 		},

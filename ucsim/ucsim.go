@@ -86,9 +86,14 @@ type Server struct {
 	// URL is the base URL, such as https://127.0.0.1:41234 (no trailing slash).
 	URL string
 
-	ts     *httptest.Server
-	opts   Options
-	faults map[Fault]bool
+	// Sink is where HostileRedirectOtherHost points; nil without that fault.
+	Sink *Sink
+
+	ts      *httptest.Server
+	opts    Options
+	faults  map[Fault]bool
+	closing chan struct{}
+	once    sync.Once
 
 	mu       sync.Mutex
 	sessions map[string]*session // by token
@@ -102,13 +107,14 @@ type session struct {
 
 // ParseFault returns the Fault with the given name, or an error listing the known ones.
 func ParseFault(name string) (Fault, error) {
-	for _, f := range Faults {
+	all := append(append([]Fault(nil), Faults...), HostileFaults...)
+	for _, f := range all {
 		if string(f) == name {
 			return f, nil
 		}
 	}
-	names := make([]string, len(Faults))
-	for i, f := range Faults {
+	names := make([]string, len(all))
+	for i, f := range all {
 		names[i] = string(f)
 	}
 	return "", fmt.Errorf("unknown simulator fault %q (known: %s)", name, strings.Join(names, ", "))
@@ -127,6 +133,7 @@ func New(opts Options) *Server {
 		faults:   map[Fault]bool{},
 		sessions: map[string]*session{},
 		calls:    map[string]int{},
+		closing:  make(chan struct{}),
 	}
 	for _, f := range opts.Faults {
 		s.faults[f] = true
@@ -135,7 +142,10 @@ func New(opts Options) *Server {
 	mux.HandleFunc(PathGetUserToken, s.getUserToken)
 	mux.HandleFunc(PathEndSession, s.endSession)
 	mux.HandleFunc(PathCampaignStatus, s.campaignStatus)
-	s.ts = httptest.NewUnstartedServer(s.count(mux))
+	if s.faults[HostileRedirectOtherHost] {
+		s.Sink = newSink()
+	}
+	s.ts = httptest.NewUnstartedServer(s.count(s.hostile(mux)))
 	switch {
 	case s.faults[FaultPlainHTTP]:
 		s.ts.Start()
@@ -147,8 +157,16 @@ func New(opts Options) *Server {
 	return s
 }
 
-// Close shuts the simulator down.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the simulator down (hanging and trickling answers end first).
+func (s *Server) Close() {
+	s.once.Do(func() {
+		close(s.closing)
+		s.ts.Close()
+		if s.Sink != nil {
+			s.Sink.ts.Close()
+		}
+	})
+}
 
 // Client returns an HTTP client that trusts the simulator's certificate.
 func (s *Server) Client() *http.Client { return s.ts.Client() }

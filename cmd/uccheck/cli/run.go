@@ -31,6 +31,9 @@ type RunOptions struct {
 	CACert        string
 	Insecure      bool
 	Timeout       time.Duration
+	Deadline      time.Duration
+	MaxBody       int64
+	Verbose       bool
 	JUnit         string
 	Skip, Only    []string
 	Collection    string
@@ -87,6 +90,9 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.StringVar(&o.CACert, "ca-cert", "", "trust the CA certificates in PEM `FILE` (besides the system roots)")
 	f.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's certificate (recorded in the report)")
 	f.DurationVar(&o.Timeout, "timeout", runner.DefaultTimeout, "timeout of each request")
+	f.DurationVar(&o.Deadline, "deadline", 0, "time limit for the whole run (0: none); sessions are still ended and reports written")
+	f.Int64Var(&o.MaxBody, "max-body", runner.DefaultMaxBody, "read at most `BYTES` of each response body; a longer body fails the check that reads it")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "print every exchange (headers, bodies, TLS, timings) to stderr, secrets redacted")
 	f.StringVar(&o.JUnit, "junit", "", "write a JUnit XML report to `FILE` (written even when checks fail)")
 	f.StringArrayVar(&o.Skip, "skip", nil, "do not judge check `ID` (or a group: login, transport, auth, logout); repeatable")
 	f.StringArrayVar(&o.Only, "only", nil, "judge only check `ID` (or a group); repeatable")
@@ -115,6 +121,12 @@ func runRun(o *RunOptions) error {
 	}
 	if o.Timeout <= 0 {
 		return usageErr("--timeout must be positive, got %s", o.Timeout)
+	}
+	if o.Deadline < 0 {
+		return usageErr("--deadline must not be negative, got %s", o.Deadline)
+	}
+	if o.MaxBody <= 0 {
+		return usageErr("--max-body must be positive, got %d", o.MaxBody)
 	}
 
 	out := o.IO.Out
@@ -162,13 +174,24 @@ func runRun(o *RunOptions) error {
 	}
 
 	ctx := o.IO.ctx()
-	transcript, err := runner.Run(ctx, runner.Options{
+	runCtx := ctx
+	if o.Deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
+		defer cancel()
+	}
+	transcript, err := runner.Run(runCtx, runner.Options{
 		BaseURL: base, User: o.User, Password: o.Password,
 		Vars: vars, CollectionVars: coll.Variables, Roles: roles, Source: coll.Source,
-		Steps: sel.Steps(), Client: client, Timeout: o.Timeout,
+		Steps: sel.Steps(), Client: client, Timeout: o.Timeout, MaxBody: o.MaxBody,
 	})
+	client.CloseIdleConnections()
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	redactor := reports.NewRedactor(transcript.Secrets)
+	if o.Verbose {
+		_ = reports.WriteTranscript(o.IO.Err, transcript, redactor)
 	}
 	greport, err := suites.Judge(transcript, sel)
 	if err != nil {
@@ -179,7 +202,7 @@ func runRun(o *RunOptions) error {
 		Simulated: simulated, Insecure: o.Insecure, Started: transcript.Started, Duration: transcript.Duration,
 		Aborted: transcript.Aborted, Interrupted: transcript.Interrupted,
 		Results:  reports.ResultsFromGinkgo(greport),
-		Redactor: reports.NewRedactor(transcript.Secrets),
+		Redactor: redactor,
 	}
 	if err := reports.Console(out, run, reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}); err != nil {
 		return &exitError{code: ExitUsage, err: err}
