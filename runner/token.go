@@ -5,15 +5,20 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 )
 
 // ExtractToken finds the APIKey in a getUserToken body, leniently, so that the flow can go on
 // when a server deviates from the documentation: in a JSON array, the last element if it is a
 // non-empty string, else the last string element shaped like a token (base64 of "user:..."),
 // else the last string element; a bare JSON string; or a single token-shaped word of plain
-// text. It returns "" for `0`, an empty body and anything else.
+// text. Only a plausible key is taken: printable ASCII without spaces, 8 to 4096 characters. It
+// returns "" for `0`, an empty body, a body that is not UTF-8, and anything else.
 func ExtractToken(body []byte) (string, TokenSource) {
 	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	if !utf8.Valid(b) {
+		return "", TokenSource{}
+	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
 		if s := string(b); s != "" && !strings.ContainsAny(s, " \t\r\n<>{}[]\"") && LooksLikeToken(s) {
@@ -23,7 +28,7 @@ func ExtractToken(body []byte) (string, TokenSource) {
 	}
 	switch x := v.(type) {
 	case string:
-		if x != "" && x != "0" {
+		if plausible(x) {
 			return x, TokenSource{Shape: "string"}
 		}
 	case []any:
@@ -31,13 +36,13 @@ func ExtractToken(body []byte) (string, TokenSource) {
 		if n == 0 {
 			return "", TokenSource{}
 		}
-		if s, ok := x[n-1].(string); ok && s != "" {
+		if s, ok := x[n-1].(string); ok && plausible(s) {
 			return s, TokenSource{Shape: "array", Index: n - 1, Len: n}
 		}
 		lastString := -1
 		for i := n - 1; i >= 0; i-- {
 			s, ok := x[i].(string)
-			if !ok || s == "" {
+			if !ok || !plausible(s) {
 				continue
 			}
 			if LooksLikeToken(s) {
@@ -52,6 +57,19 @@ func ExtractToken(body []byte) (string, TokenSource) {
 		}
 	}
 	return "", TokenSource{}
+}
+
+// plausible reports whether s could be an APIKey: 8 to 4096 printable ASCII characters, no spaces.
+func plausible(s string) bool {
+	if len(s) < 8 || len(s) > 4096 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // LooksLikeToken reports whether s is standard base64 of "<user>:<something>", the shape of

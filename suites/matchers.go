@@ -225,7 +225,11 @@ func (m *tokenMatcher) NegatedFailureMessage(any) string {
 	return fmt.Sprintf("  expected: not base64 of \"%s:<UUID>\"\n  actual:   %s", m.user, m.actual)
 }
 
+// decodeJSON decodes a body as JSON; a body that is not UTF-8 is not JSON (RFC 8259).
 func decodeJSON(b []byte) (any, bool) {
+	if !utf8.Valid(b) {
+		return nil, false
+	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
 		return nil, false
