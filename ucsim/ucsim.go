@@ -6,6 +6,7 @@ package ucsim
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -79,6 +80,9 @@ type Options struct {
 	User     string  // the one valid SuperUser (DefaultUser when empty)
 	Password string  // its password (DefaultPassword when empty)
 	Faults   []Fault // behaviours to break; none for a server that honours the contract
+	// Certificate, when set, is served instead of httptest's built-in one (to test expired or
+	// wrong-host certificates); CertPool and CAPEM then return the leaf, so pass your own CA.
+	Certificate *tls.Certificate
 }
 
 // Server is a running simulator.
@@ -151,6 +155,9 @@ func New(opts Options) *Server {
 		s.ts.Start()
 	default:
 		s.ts.EnableHTTP2 = !s.faults[FaultHTTP1Only]
+		if opts.Certificate != nil {
+			s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{*opts.Certificate}}
+		}
 		s.ts.StartTLS()
 	}
 	s.URL = s.ts.URL
