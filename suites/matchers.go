@@ -295,12 +295,22 @@ func describe(r *runner.Response) string {
 }
 
 // Excerpt quotes at most excerptMax characters of a body on one line: printable text as it is,
-// anything else escaped.
+// anything else escaped. A cut never ends inside a word: the piece of a token left before the cut
+// could not be recognised, and so not redacted, by reports.
 func Excerpt(body []byte, truncated bool) string {
 	s := string(body)
 	cut := truncated
 	if r := []rune(s); len(r) > excerptMax {
-		s, cut = string(r[:excerptMax]), true
+		kept := r[:excerptMax]
+		if wordRune(r[excerptMax]) {
+			for len(kept) > 0 && wordRune(kept[len(kept)-1]) {
+				kept = kept[:len(kept)-1]
+			}
+		}
+		s, cut = string(kept), true
+	}
+	if s == "" && cut {
+		return fmt.Sprintf("… (%d bytes)", len(body))
 	}
 	q := strconv.Quote(s)
 	if !utf8.ValidString(s) || strings.ContainsAny(s, "\n\r\t") || strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
@@ -312,6 +322,12 @@ func Excerpt(body []byte, truncated bool) string {
 		s += fmt.Sprintf("… (%d bytes)", len(body))
 	}
 	return s
+}
+
+// wordRune reports whether r can be part of a token or of an encoded form of one (base64, hex,
+// URL and JSON escaping): an excerpt is not cut between two of them.
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(`+/=-_.:%~\`, r)
 }
 
 func hintForZero(r *runner.Response) string {

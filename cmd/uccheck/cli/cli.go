@@ -117,7 +117,9 @@ func NewRoot(streams IO) *cobra.Command {
 service -> EndSession) against a tenant, judges every documented behaviour as a named check,
 and writes a console summary and JUnit reports for CI.
 
-With no --domain, 'uccheck run' runs against a built-in uContact simulator.`,
+With no --domain, 'uccheck run' runs against a built-in uContact simulator.
+
+` + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
