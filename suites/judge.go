@@ -72,6 +72,7 @@ func spec(c *Check, t *runner.Transcript, sel Selection) {
 	step := c.Step
 	if step == "" {
 		step = runner.StepLogin // checks over every exchange report the login's latency
+		entry.Step = "every exchange"
 	}
 	ex := t.Get(step)
 	if ex != nil {
@@ -84,6 +85,9 @@ func spec(c *Check, t *runner.Transcript, sel Selection) {
 
 	if why, out := sel.Excluded[c.ID]; out {
 		ginkgo.Skip(why)
+	}
+	if c.Step == "" && t.Interrupted { // a check over every exchange cannot judge half a flow
+		ginkgo.Skip("not run: " + t.Aborted)
 	}
 	switch {
 	case ex == nil && t.Interrupted:
