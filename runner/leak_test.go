@@ -1,0 +1,68 @@
+package runner_test
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/uccheck/uccheck/collections"
+	"github.com/uccheck/uccheck/runner"
+	"github.com/uccheck/uccheck/ucsim"
+)
+
+func openFDs(t *testing.T) int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd here")
+	}
+	return len(entries)
+}
+
+// settle waits for goroutines to wind down and returns their count.
+func settle(limit int) int {
+	n := runtime.NumGoroutine()
+	for i := 0; i < 100 && n > limit; i++ {
+		time.Sleep(20 * time.Millisecond)
+		n = runtime.NumGoroutine()
+	}
+	return n
+}
+
+// TestNoLeaksAfterManyRuns runs the flow many times in one process, against good, failing and
+// silent servers, and checks that goroutines and file descriptors come back to where they were.
+func TestNoLeaksAfterManyRuns(t *testing.T) {
+	roles, err := collections.Embedded().Roles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseG, baseFD := settle(0), openFDs(t)
+	for round := 0; round < 3; round++ {
+		for _, faults := range [][]ucsim.Fault{nil, {ucsim.FaultNoRevocation}, {ucsim.FaultAnyUserLogin}, {ucsim.HostileHang}, {ucsim.HostileHugeBody}} {
+			sim := ucsim.New(ucsim.Options{Faults: faults})
+			for i := 0; i < 4; i++ {
+				client := runner.NewClient(runner.ClientOptions{RootCAs: sim.CertPool()})
+				_, err := runner.Run(context.Background(), runner.Options{
+					BaseURL: sim.URL, User: sim.User(), Password: sim.Password(), Roles: roles,
+					Client: client, Timeout: 100 * time.Millisecond,
+				})
+				client.CloseIdleConnections()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			sim.Close()
+			if n := sim.LiveSessions(); n != 0 {
+				t.Errorf("faults %v: %d sessions left open", faults, n)
+			}
+		}
+	}
+	if g := settle(baseG + 2); g > baseG+2 {
+		buf := make([]byte, 1<<16)
+		t.Errorf("goroutines: %d before, %d after 60 runs\n%s", baseG, g, buf[:runtime.Stack(buf, true)])
+	}
+	if fd := openFDs(t); fd > baseFD+2 {
+		t.Errorf("file descriptors: %d before, %d after 60 runs", baseFD, fd)
+	}
+}
