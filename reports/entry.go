@@ -22,6 +22,7 @@ const (
 // CheckEntry is attached to each spec's Ginkgo report (as the value of a report entry named
 // EntryName): the facts about the check that Ginkgo's own report does not hold.
 type CheckEntry struct {
+	Target    string // the target (base URL) the check judged
 	ID        string
 	Title     string
 	Doc       string        // where the contract documents the behaviour

@@ -13,7 +13,7 @@ type Result struct {
 	Message string // failure or error message, or skip reason (not yet redacted)
 }
 
-// Run is a judged run: what was checked, against what, and the results in report order.
+// Run is one target's judged run: what was checked, against what, and the results in report order.
 type Run struct {
 	Version     string // uccheck version
 	Target      string // base URL
@@ -21,12 +21,29 @@ type Run struct {
 	User        string
 	Simulated   bool // the target is the built-in simulator
 	Insecure    bool // certificate verification was off
+	APIToken    bool // API-token mode: no login, no EndSession
 	Started     time.Time
 	Duration    time.Duration
 	Aborted     string // why the flow stopped early, if it did
 	Interrupted bool
 	Results     []Result
+	Exchanges   []Exchange // what was sent, for JSON, HTML and latency figures
 	Redactor    *Redactor
+}
+
+// Exchange is the summary of one request of a run: no headers or bodies.
+type Exchange struct {
+	Step      string        `json:"step"`
+	Request   string        `json:"request"` // "POST https://…"
+	Status    int           `json:"status,omitempty"`
+	Proto     string        `json:"protocol,omitempty"`
+	Error     string        `json:"error,omitempty"`
+	DNS       time.Duration `json:"-"`
+	Connect   time.Duration `json:"-"`
+	TLS       time.Duration `json:"-"`
+	FirstByte time.Duration `json:"-"`
+	Total     time.Duration `json:"-"`
+	Retries   []string      `json:"retries,omitempty"`
 }
 
 // Counts are the totals of a run's outcomes.
@@ -36,6 +53,11 @@ type Counts struct {
 
 // Total returns the number of checks counted.
 func (c Counts) Total() int { return c.Passed + c.Failed + c.Errors + c.Skipped }
+
+// Add returns the sum of two counts.
+func (c Counts) Add(o Counts) Counts {
+	return Counts{c.Passed + o.Passed, c.Failed + o.Failed, c.Errors + o.Errors, c.Skipped + o.Skipped}
+}
 
 // Counts returns the run's totals by outcome.
 func (r *Run) Counts() Counts {
@@ -59,29 +81,36 @@ func (r *Run) Counts() Counts {
 func ResultsFromGinkgo(r types.Report) []Result {
 	var out []Result
 	for _, sr := range r.SpecReports {
-		if sr.LeafNodeType != types.NodeTypeIt {
-			continue
+		if res, ok := ResultFromSpec(sr); ok {
+			out = append(out, res)
 		}
-		entry := entryOf(sr)
-		if entry == nil {
-			continue
-		}
-		res := Result{CheckEntry: *entry, Message: sr.Failure.Message}
-		switch {
-		case sr.State == types.SpecStatePassed:
-			res.Outcome = Passed
-		case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
-			res.Outcome = Skipped
-		case entry.ErrorKind != "":
-			res.Outcome = Errored
-		case sr.State == types.SpecStatePanicked:
-			res.Outcome, res.Message = Errored, "uccheck bug: the check panicked: "+sr.Failure.ForwardedPanic
-		default:
-			res.Outcome = Failed
-		}
-		out = append(out, res)
 	}
 	return out
+}
+
+// ResultFromSpec turns one spec's report into a result; false for specs without a CheckEntry.
+func ResultFromSpec(sr types.SpecReport) (Result, bool) {
+	if sr.LeafNodeType != types.NodeTypeIt {
+		return Result{}, false
+	}
+	entry := entryOf(sr)
+	if entry == nil {
+		return Result{}, false
+	}
+	res := Result{CheckEntry: *entry, Message: sr.Failure.Message}
+	switch {
+	case sr.State == types.SpecStatePassed:
+		res.Outcome = Passed
+	case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
+		res.Outcome = Skipped
+	case entry.ErrorKind != "":
+		res.Outcome = Errored
+	case sr.State == types.SpecStatePanicked:
+		res.Outcome, res.Message = Errored, "uccheck bug: the check panicked: "+sr.Failure.ForwardedPanic
+	default:
+		res.Outcome = Failed
+	}
+	return res, true
 }
 
 func entryOf(sr types.SpecReport) *CheckEntry {

@@ -35,6 +35,9 @@ const CleanupTimeout = 5 * time.Second
 // cut (never read) and the response marked Truncated.
 const DefaultMaxBody = 1 << 20
 
+// DefaultRetryBase is the first wait before a retry.
+const DefaultRetryBase = 200 * time.Millisecond
+
 // FormContentType is the documented content type of every Integra request.
 const FormContentType = "application/x-www-form-urlencoded; charset=UTF-8"
 
@@ -56,6 +59,16 @@ type Options struct {
 	Client  *http.Client  // nil: a NewClient(ClientOptions{}) closed at the end of the run
 	Timeout time.Duration // per request; 0: DefaultTimeout
 	MaxBody int64         // bytes of a body read at most; 0: DefaultMaxBody
+
+	// Retries is how many times a failed exchange may be sent again (see retryable); RetryBase
+	// is the first wait (DefaultRetryBase when zero), doubled each time, plus jitter.
+	Retries   int
+	RetryBase time.Duration
+
+	// APIToken runs in API-token mode: no login and no EndSession at all (ending a shared token
+	// would break every other user of it); the probes use "<TokenScheme> <APIToken>".
+	APIToken    string
+	TokenScheme string // "Basic" (default, as the vendor page shows) or "Bearer"
 
 	Now  func() time.Time // nil: time.Now
 	Rand io.Reader        // source of random user names and bogus tokens; nil: crypto/rand
@@ -141,7 +154,14 @@ func (r *run) prepare() error {
 		return errors.New("the collection's login, probe and logout items must all be known")
 	}
 	r.bogusUser = "uccheck-nobody-" + r.randomHex(6)
-	r.bogusToken = base64.StdEncoding.EncodeToString([]byte(r.o.User + ":" + r.randomUUID()))
+	user := r.o.User
+	if user == "" {
+		user = "uccheck"
+	}
+	r.bogusToken = base64.StdEncoding.EncodeToString([]byte(user + ":" + r.randomUUID()))
+	if r.o.TokenScheme == "" {
+		r.o.TokenScheme = "Basic"
+	}
 	for _, it := range []*collections.Item{r.o.Roles.Login, r.o.Roles.Probe, r.o.Roles.Logout} {
 		if _, err := r.build(it, map[string]string{"token": "x"}); err != nil {
 			return err
@@ -187,8 +207,17 @@ func (r *run) flow(ctx context.Context) {
 		{StepLogoutRepeat, r.want(StepLogoutRepeat), true, func(ctx context.Context) *Exchange { return r.logout(ctx, StepLogoutRepeat, r.o.User, r.t.Token) }},
 		{StepLogoutBogus, r.want(StepLogoutBogus), false, func(ctx context.Context) *Exchange { return r.logout(ctx, StepLogoutBogus, r.o.User, r.bogusToken) }},
 	}
+	if r.o.APIToken != "" {
+		// API-token mode: the long-lived token stands for the session; nothing logs in and
+		// nothing, ever, sends EndSession.
+		r.t.Token, r.t.TokenSource = r.o.APIToken, TokenSource{Shape: "api-token"}
+		r.t.Secrets = append(r.t.Secrets, r.o.APIToken)
+	}
 	for _, s := range steps {
 		if !s.run || (s.needs && r.t.Token == "") {
+			continue
+		}
+		if r.o.APIToken != "" && (!readOnly[s.step] || s.step == StepProbeEnded) {
 			continue
 		}
 		if ctx.Err() != nil {
@@ -262,7 +291,7 @@ func (r *run) issued(user, token string) {
 func (r *run) probe(ctx context.Context, step Step, token string) *Exchange {
 	auth := ""
 	if token != "" {
-		auth = "Basic " + token
+		auth = r.o.TokenScheme + " " + token
 	}
 	return r.send(ctx, step, r.o.Roles.Probe, map[string]string{"token": token}, nil, &auth)
 }
@@ -416,10 +445,30 @@ func (r *run) send(ctx context.Context, step Step, it *collections.Item, vars, f
 	}
 	ex.Request = Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body}
 
+	for attempt := 0; ; attempt++ {
+		r.attempt(ctx, ex, req, body)
+		why, retry := r.retryable(ex)
+		if !retry || attempt >= r.o.Retries {
+			return ex
+		}
+		wait := r.backoff(attempt)
+		ex.Retries = append(ex.Retries, Retry{Attempt: attempt + 1, Reason: why, Wait: wait})
+		select {
+		case <-ctx.Done():
+			return ex
+		case <-time.After(wait):
+		}
+		ex.Response, ex.Err = nil, nil
+	}
+}
+
+// attempt sends the request once and records the answer (or the error) and timings in ex.
+func (r *run) attempt(ctx context.Context, ex *Exchange, req *http.Request, body string) {
 	rctx, cancel := context.WithTimeout(ctx, r.o.Timeout)
 	defer cancel()
 	var tm Timings
 	var dnsStart, connStart, tlsStart time.Time
+	wrote := false
 	start := time.Now()
 	trace := &httptrace.ClientTrace{
 		DNSStart:             func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
@@ -428,27 +477,29 @@ func (r *run) send(ctx context.Context, step Step, it *collections.Item, vars, f
 		ConnectDone:          func(string, string, error) { tm.Connect = time.Since(connStart) },
 		TLSHandshakeStart:    func() { tlsStart = time.Now() },
 		TLSHandshakeDone:     func(tls.ConnectionState, error) { tm.TLS = time.Since(tlsStart) },
+		WroteHeaders:         func() { wrote = true },
 		GotFirstResponseByte: func() { tm.FirstByte = time.Since(start) },
 	}
-	req = req.WithContext(httptrace.WithClientTrace(rctx, trace))
+	req = req.Clone(httptrace.WithClientTrace(rctx, trace))
 	req.Body = io.NopCloser(strings.NewReader(body))
 	req.ContentLength = int64(len(body))
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 
+	defer func() { ex.Timings = tm }()
 	resp, err := r.o.Client.Do(req)
 	if err != nil {
-		ex.Err = classify(ctx, rctx, err, r.o.Timeout)
 		tm.Total = time.Since(start)
-		ex.Timings = tm
-		return ex
+		ex.Err = classify(ctx, rctx, err, r.o.Timeout)
+		ex.Err.Sent = wrote
+		return
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, r.o.MaxBody+1))
 	tm.Total = time.Since(start)
-	ex.Timings = tm
 	if err != nil {
 		ex.Err = classify(ctx, rctx, err, r.o.Timeout)
-		return ex
+		ex.Err.Sent = true
+		return
 	}
 	out := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: data}
 	if int64(len(data)) > r.o.MaxBody {
@@ -462,7 +513,48 @@ func (r *run) send(ctx context.Context, step Step, it *collections.Item, vars, f
 		}
 	}
 	ex.Response = out
-	return ex
+}
+
+// readOnly steps change nothing on the server, so they may be sent again after a timeout.
+var readOnly = map[Step]bool{StepProbeNoAuth: true, StepProbeBogus: true, StepProbe: true, StepProbeEnded: true}
+
+// retryable says whether an attempt failed to exchange in a way that may be retried: a request
+// that never reached the server (refused, DNS, connect timeout, TLS handshake); a read-only
+// request that timed out or was reset; or 502/503/504 while no session exists. A contract
+// violation is never retried, nor a request that could have changed state on the server.
+func (r *run) retryable(ex *Exchange) (string, bool) {
+	if e := ex.Err; e != nil {
+		switch {
+		case e.Kind == ErrInterrupted || e.Kind == ErrDeadline:
+			return "", false
+		case !e.Sent:
+			return e.Error() + " (not sent)", true
+		case readOnly[ex.Step] && (e.Kind == ErrTimeout || e.Kind == ErrOther):
+			return e.Error() + " (read-only request)", true
+		}
+		return "", false
+	}
+	switch ex.Response.Status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if r.t.Token == "" && len(r.live) == 0 {
+			return fmt.Sprintf("HTTP %d before any session exists", ex.Response.Status), true
+		}
+	}
+	return "", false
+}
+
+// backoff is the wait before retry attempt+1: exponential from RetryBase, plus up to as much again
+// of jitter.
+func (r *run) backoff(attempt int) time.Duration {
+	base := r.o.RetryBase
+	if base <= 0 {
+		base = DefaultRetryBase
+	}
+	d := base << attempt
+	var b [2]byte
+	_, _ = io.ReadFull(r.o.Rand, b[:])
+	jitter := time.Duration(int64(d) * int64(uint16(b[0])<<8|uint16(b[1])) / 65536)
+	return d + jitter
 }
 
 // classify turns a client error into an Error kind a person can act on.

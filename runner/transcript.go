@@ -61,7 +61,15 @@ type Exchange struct {
 	Response *Response // nil when the request could not be made
 	Err      *Error    // why the request could not be made; nil when a response came
 	Start    time.Time
-	Timings  Timings
+	Timings  Timings // of the last attempt
+	Retries  []Retry // the attempts that failed before the last one
+}
+
+// Retry is one failed attempt that was sent again.
+type Retry struct {
+	Attempt int           // 1 for the first attempt
+	Reason  string        // why it failed and why it could be retried
+	Wait    time.Duration // the wait before the next attempt
 }
 
 // Request is a request as sent.
@@ -120,6 +128,7 @@ const (
 type Error struct {
 	Kind    ErrorKind
 	Message string
+	Sent    bool // the request was written before it failed (the server may have acted on it)
 }
 
 func (e *Error) Error() string { return string(e.Kind) + ": " + e.Message }

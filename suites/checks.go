@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/onsi/gomega"
 	"github.com/uccheck/uccheck/runner"
@@ -28,7 +29,12 @@ type Check struct {
 const DocsURL = "docs/checks.md"
 
 // Anchor returns the check's documentation link, "docs/checks.md#login.token-last".
-func (c *Check) Anchor() string { return DocsURL + "#" + c.ID }
+func (c *Check) Anchor() string {
+	if strings.HasPrefix(c.ID, "latency.") {
+		return DocsURL + "#latency"
+	}
+	return DocsURL + "#" + c.ID
+}
 
 const vendorPage = "uContact API page, section \"Autenticación\""
 
@@ -90,18 +96,14 @@ var Checks = []*Check{
 	{
 		ID: "transport.http2", Title: "the API negotiates HTTP/2",
 		Doc: vendorPage + ", \"uContact usa https por defecto (http2)\"",
-		Pre: func(t *runner.Transcript) string {
-			if ex := t.Get(runner.StepLogin); ex.Response.TLS == nil {
-				return "HTTP/2 is negotiated over TLS (ALPN) and the API is not served over HTTPS (see transport.https)"
-			}
-			return ""
-		},
+		Pre: needTLS("HTTP/2 is negotiated over TLS (ALPN)"),
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
 			for _, ex := range answered(t) {
 				g.Expect(ex).To(BeHTTP2(), header(t, ex.Step))
 			}
 		},
 	},
+	CertValid(DefaultCertMinDays, time.Now),
 	{
 		ID: "auth.basic-accepted", Title: "a service accepts \"Authorization: Basic <token>\" with the live token",
 		Doc: vendorPage + ", \"'Authorization': 'Basic <APIKey>'\"", Step: runner.StepProbe,
@@ -157,6 +159,75 @@ var Checks = []*Check{
 			g.Expect(t.Get(runner.StepLogoutBogus)).To(BeZeroAnswer(), header(t, runner.StepLogoutBogus))
 		},
 	},
+}
+
+// DefaultCertMinDays is how many days a served certificate must still be valid (--cert-min-days).
+const DefaultCertMinDays = 14
+
+// CertValid returns the transport.cert-valid check: the served certificate is valid for at least
+// minDays more days, judged at now().
+func CertValid(minDays int, now func() time.Time) *Check {
+	return &Check{
+		ID: "transport.cert-valid", Title: fmt.Sprintf("the served certificate is valid for at least %d more days", minDays),
+		Doc: vendorPage + ", \"uContact usa https por defecto\" (a certificate about to expire breaks every client)",
+		Pre: needTLS("there is no certificate to judge"),
+		Judge: func(g gomega.Gomega, t *runner.Transcript) {
+			ex := answered(t)[0]
+			g.Expect(ex).To(HaveCertValidFor(minDays, now()), header(t, ex.Step))
+		},
+	}
+}
+
+// LatencyCheck returns the latency.<step> check: the step's exchange took at most budget.
+func LatencyCheck(step runner.Step, budget time.Duration) *Check {
+	return &Check{
+		ID: "latency." + string(step), Title: fmt.Sprintf("%s answers within %s", stepNames[step], budget),
+		Doc: "the latency budget set with --max-latency", Step: step,
+		Judge: func(g gomega.Gomega, t *runner.Transcript) {
+			g.Expect(t.Get(step)).To(TakeAtMost(budget), header(t, step))
+		},
+	}
+}
+
+// Config shapes the checks of a run beyond the documented defaults.
+type Config struct {
+	CertMinDays int                           // 0: DefaultCertMinDays
+	Now         func() time.Time              // nil: time.Now
+	Budgets     map[runner.Step]time.Duration // latency budgets; each adds a latency.<step> check
+}
+
+// ChecksFor returns the checks of a run: the documented ones, configured, then one latency check
+// per budgeted step, in flow order.
+func ChecksFor(cfg Config) []*Check {
+	if cfg.CertMinDays == 0 {
+		cfg.CertMinDays = DefaultCertMinDays
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	out := make([]*Check, 0, len(Checks)+len(cfg.Budgets))
+	for _, c := range Checks {
+		if c.ID == "transport.cert-valid" {
+			c = CertValid(cfg.CertMinDays, cfg.Now)
+		}
+		out = append(out, c)
+	}
+	for _, step := range runner.Flow {
+		if b, ok := cfg.Budgets[step]; ok {
+			out = append(out, LatencyCheck(step, b))
+		}
+	}
+	return out
+}
+
+// needTLS is the precondition of checks about TLS: the flow's first answer came over TLS.
+func needTLS(why string) func(t *runner.Transcript) string {
+	return func(t *runner.Transcript) string {
+		if ex := answered(t); len(ex) > 0 && ex[0].Response.TLS == nil {
+			return why + " and the API is not served over HTTPS (see transport.https)"
+		}
+		return ""
+	}
 }
 
 // stepNames say what each step sent, for the first line of a failure message.

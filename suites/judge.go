@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/onsi/ginkgo/v2"
@@ -23,15 +24,39 @@ var judged sync.Once
 // suite per process (and would os.Exit on a second RunSpecs).
 var ErrJudgedTwice = errors.New("suites: Judge runs once per process (Ginkgo runs one suite per process)")
 
-// Judge runs every check on the transcript as a Ginkgo spec, inside one Ordered container named
-// by the target, and returns Ginkgo's report. Each spec carries a reports.CheckEntry. Judge runs
-// once per process; Ginkgo's own console output is discarded (reports renders the results).
+// JudgeOptions describes the targets of a run and how their transcripts arrive.
+type JudgeOptions struct {
+	// Targets names each target's container (its base URL), in report order.
+	Targets []string
+	// Next blocks until target i's transcript is ready and returns it. Targets are asked for in
+	// order, so transcripts can be produced concurrently and judged as they come.
+	Next func(i int) *runner.Transcript
+	// Done, if set, is called once target i is judged, with its transcript and results; after it
+	// returns the transcript is dropped, so a run of many targets holds few at a time.
+	Done      func(i int, t *runner.Transcript, results []reports.Result)
+	Selection Selection
+	Checks    []*Check // nil: Checks
+}
+
+// Judge judges one transcript; see JudgeAll.
 func Judge(t *runner.Transcript, sel Selection) (types.Report, error) {
+	return JudgeAll(JudgeOptions{
+		Targets:   []string{t.Target},
+		Next:      func(int) *runner.Transcript { return t },
+		Selection: sel,
+	})
+}
+
+// JudgeAll runs every check on every target's transcript as Ginkgo specs: one Ordered container
+// per target, one spec per check, each carrying a reports.CheckEntry, and returns Ginkgo's
+// report. It runs once per process; Ginkgo's own console output is discarded (reports renders
+// the results).
+func JudgeAll(o JudgeOptions) (types.Report, error) {
 	var report types.Report
 	ran := false
 	judged.Do(func() {
 		ran = true
-		report = judge(t, sel)
+		report = judgeAll(o)
 	})
 	if !ran {
 		return report, ErrJudgedTwice
@@ -39,21 +64,67 @@ func Judge(t *runner.Transcript, sel Selection) (types.Report, error) {
 	return report, nil
 }
 
-func judge(t *runner.Transcript, sel Selection) types.Report {
+func judgeAll(o JudgeOptions) types.Report {
+	checks := o.Checks
+	if checks == nil {
+		checks = Checks
+	}
 	var report types.Report
 	gomega.RegisterFailHandler(ginkgo.Fail)
 
-	ginkgo.Describe(t.Target, ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
-		for i, c := range Checks {
-			// A distinct code location per spec keeps the report in the order of Checks.
-			loc := types.CodeLocation{FileName: DocsURL, LineNumber: i + 1}
-			ginkgo.It(fmt.Sprintf("[%s] %s", c.ID, c.Title), loc, func() { spec(c, t, sel) })
+	var mu sync.Mutex
+	collected := make([][]reports.Result, len(o.Targets))
+	transcripts := make([]*runner.Transcript, len(o.Targets))
+
+	// One wrapper container keeps the targets in order: Ginkgo sorts containers inside it by code
+	// location, and each target's container and each spec get a distinct one.
+	ginkgo.Describe(SuiteName, func() {
+		for i, name := range o.Targets {
+			loc := types.CodeLocation{FileName: "target", LineNumber: i + 1}
+			ginkgo.Describe(name, ginkgo.Ordered, ginkgo.ContinueOnFailure, loc, func() {
+				ginkgo.BeforeAll(func() {
+					t := o.Next(i)
+					mu.Lock()
+					transcripts[i] = t
+					mu.Unlock()
+				})
+				for j, c := range checks {
+					cloc := types.CodeLocation{FileName: DocsURL, LineNumber: j + 1}
+					ginkgo.It(fmt.Sprintf("[%s] %s", c.ID, c.Title), cloc, func() {
+						mu.Lock()
+						t := transcripts[i]
+						mu.Unlock()
+						spec(c, t, o.Selection)
+					})
+				}
+			})
+		}
+	})
+	ginkgo.ReportAfterEach(func(sr types.SpecReport) {
+		res, ok := reports.ResultFromSpec(sr)
+		if !ok {
+			return
+		}
+		i := indexOf(o.Targets, sr.ContainerHierarchyTexts)
+		if i < 0 {
+			return
+		}
+		mu.Lock()
+		collected[i] = append(collected[i], res)
+		done := len(collected[i]) == len(checks)
+		t := transcripts[i]
+		if done {
+			transcripts[i] = nil
+		}
+		mu.Unlock()
+		if done && o.Done != nil {
+			o.Done(i, t, collected[i])
 		}
 	})
 	ginkgo.ReportAfterSuite("uccheck report", func(r types.Report) { report = r })
 
 	suiteConfig := types.NewDefaultSuiteConfig()
-	suiteConfig.RandomSeed = 1 // the order is fixed by Ordered; no randomness in reports
+	suiteConfig.RandomSeed = 1 // the order is fixed by code locations; no randomness in reports
 	reporterConfig := types.NewDefaultReporterConfig()
 	reporterConfig.NoColor = true
 	reporterConfig.Succinct = true
@@ -66,15 +137,40 @@ func judge(t *runner.Transcript, sel Selection) types.Report {
 	return report
 }
 
+// indexOf finds the target whose container a spec belongs to.
+func indexOf(targets []string, hierarchy []string) int {
+	if len(hierarchy) < 2 {
+		return -1
+	}
+	for i, t := range targets {
+		if t == hierarchy[1] {
+			return i
+		}
+	}
+	return -1
+}
+
+// judged returns the exchange a check reports on: its step's, or for checks over every exchange
+// the first one sent.
+func judgedExchange(c *Check, t *runner.Transcript) (runner.Step, *runner.Exchange) {
+	if c.Step != "" {
+		return c.Step, t.Get(c.Step)
+	}
+	for _, ex := range t.Exchanges {
+		if ex.Step != runner.StepCleanup {
+			return ex.Step, ex
+		}
+	}
+	return runner.StepLogin, nil
+}
+
 // spec is the body of one check's spec.
 func spec(c *Check, t *runner.Transcript, sel Selection) {
-	entry := &reports.CheckEntry{ID: c.ID, Title: c.Title, Doc: c.Doc, Anchor: c.Anchor(), Step: string(c.Step)}
-	step := c.Step
-	if step == "" {
-		step = runner.StepLogin // checks over every exchange report the login's latency
+	entry := &reports.CheckEntry{Target: t.Target, ID: c.ID, Title: c.Title, Doc: c.Doc, Anchor: c.Anchor(), Step: string(c.Step)}
+	step, ex := judgedExchange(c, t)
+	if c.Step == "" {
 		entry.Step = "every exchange"
 	}
-	ex := t.Get(step)
 	if ex != nil {
 		entry.Item, entry.Request, entry.Latency = ex.Item, ex.Request.Method+" "+ex.Request.URL, ex.Timings.Total
 		if ex.Response != nil {
@@ -85,6 +181,9 @@ func spec(c *Check, t *runner.Transcript, sel Selection) {
 
 	if why, out := sel.Excluded[c.ID]; out {
 		ginkgo.Skip(why)
+	}
+	if t.TokenSource.Shape == "api-token" && (strings.HasPrefix(c.ID, "login.") || strings.HasPrefix(c.ID, "logout.")) {
+		ginkgo.Skip("API-token mode (--api-token): no login and no EndSession (a shared token is never ended)")
 	}
 	if c.Step == "" && t.Interrupted { // a check over every exchange cannot judge half a flow
 		ginkgo.Skip("not run: " + t.Aborted)
@@ -104,7 +203,11 @@ func spec(c *Check, t *runner.Transcript, sel Selection) {
 	case ex.Err != nil:
 		entry.ErrorKind = string(ex.Err.Kind)
 		entry.Answer = ex.Err.Error()
-		ginkgo.Fail(fmt.Sprintf("%s (item %q, %s): could not be made: %s", stepNames[step], ex.Item, entry.Request, ex.Err.Error()))
+		msg := fmt.Sprintf("%s (item %q, %s): could not be made: %s", stepNames[step], ex.Item, entry.Request, ex.Err.Error())
+		if n := len(ex.Retries); n > 0 {
+			msg += fmt.Sprintf(" (after %d retries)", n)
+		}
+		ginkgo.Fail(msg)
 	}
 	if c.Pre != nil {
 		if why := c.Pre(t); why != "" {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -335,4 +336,33 @@ func hintForZero(r *runner.Response) string {
 		return " (the documented error answer: are the user and password right?)"
 	}
 	return ""
+}
+
+// HaveCertValidFor matches an exchange whose TLS certificate is still valid minDays after now.
+func HaveCertValidFor(minDays int, now time.Time) types.GomegaMatcher {
+	return &exchangeMatcher{
+		expected: fmt.Sprintf("a certificate valid until at least %s (%d days from now)", now.AddDate(0, 0, minDays).Format("2006-01-02"), minDays),
+		test: func(ex *runner.Exchange) (bool, string) {
+			t := ex.Response.TLS
+			if t == nil {
+				return false, "no TLS"
+			}
+			days := int(t.NotAfter.Sub(now).Hours() / 24)
+			actual := fmt.Sprintf("the certificate %q expires on %s (in %d days)", t.Subject, t.NotAfter.UTC().Format("2006-01-02 15:04 MST"), days)
+			if !t.NotAfter.After(now) {
+				actual = fmt.Sprintf("the certificate %q expired on %s", t.Subject, t.NotAfter.UTC().Format("2006-01-02 15:04 MST"))
+			}
+			return !t.NotAfter.Before(now.AddDate(0, 0, minDays)), actual
+		},
+	}
+}
+
+// TakeAtMost matches an exchange whose total time is within budget.
+func TakeAtMost(budget time.Duration) types.GomegaMatcher {
+	return &exchangeMatcher{
+		expected: fmt.Sprintf("an answer within %s", budget),
+		test: func(ex *runner.Exchange) (bool, string) {
+			return ex.Timings.Total <= budget, fmt.Sprintf("the answer took %s (first byte after %s)", ex.Timings.Total.Round(time.Millisecond), ex.Timings.FirstByte.Round(time.Millisecond))
+		},
+	}
 }

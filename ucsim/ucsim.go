@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Fault names one documented behaviour that the simulator breaks on purpose.
@@ -38,6 +39,8 @@ const (
 	FaultPlainHTTP Fault = "plain-http"
 	// FaultHTTP1Only serves HTTPS without HTTP/2.
 	FaultHTTP1Only Fault = "http1-only"
+	// FaultCertExpiring serves a certificate that expires in 7 days.
+	FaultCertExpiring Fault = "cert-expiring"
 	// FaultBasicRejected rejects the probe even with a live token in "Authorization: Basic".
 	FaultBasicRejected Fault = "basic-rejected"
 	// FaultNoAuthAccepted answers the probe without any Authorization header.
@@ -57,7 +60,7 @@ const (
 // Faults lists every fault, in the order of the checks they break.
 var Faults = []Fault{
 	FaultLoginStatus, FaultBareStringToken, FaultTokenFirst, FaultOpaqueToken, FaultAnyUserLogin,
-	FaultPlainHTTP, FaultHTTP1Only,
+	FaultPlainHTTP, FaultHTTP1Only, FaultCertExpiring,
 	FaultBasicRejected, FaultNoAuthAccepted, FaultBogusAccepted,
 	FaultLogoutOKText, FaultNoRevocation, FaultRepeatLogoutOne, FaultBadTokenLogoutOne,
 }
@@ -83,6 +86,15 @@ type Options struct {
 	// Certificate, when set, is served instead of httptest's built-in one (to test expired or
 	// wrong-host certificates); CertPool and CAPEM then return the leaf, so pass your own CA.
 	Certificate *tls.Certificate
+
+	// APIToken is a long-lived token, as created in the uContact UI ("API tokens"), that the
+	// probe accepts without any login; APITokenScheme is its Authorization scheme ("Basic" when
+	// empty, or "Bearer"). EndSession never ends it.
+	APIToken       string
+	APITokenScheme string
+
+	// Latency delays every answer (a slow tenant).
+	Latency time.Duration
 }
 
 // Server is a running simulator.
@@ -149,12 +161,15 @@ func New(opts Options) *Server {
 	if s.faults[HostileRedirectOtherHost] {
 		s.Sink = newSink()
 	}
-	s.ts = httptest.NewUnstartedServer(s.count(s.hostile(mux)))
+	s.ts = httptest.NewUnstartedServer(s.count(s.slow(s.hostile(stripTenant(mux)))))
 	switch {
 	case s.faults[FaultPlainHTTP]:
 		s.ts.Start()
 	default:
 		s.ts.EnableHTTP2 = !s.faults[FaultHTTP1Only]
+		if s.faults[FaultCertExpiring] && opts.Certificate == nil {
+			opts.Certificate = expiringCertificate(7 * 24 * time.Hour)
+		}
 		if opts.Certificate != nil {
 			s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{*opts.Certificate}}
 		}
@@ -307,11 +322,28 @@ func (s *Server) getUserToken(w http.ResponseWriter, r *http.Request) {
 
 // bearer returns the token of "Authorization: Basic <token>", or "" when absent or of another scheme.
 func basicToken(r *http.Request) string {
+	return schemeToken(r, "Basic")
+}
+
+// schemeToken returns the credentials of "Authorization: <scheme> <token>", or "".
+func schemeToken(r *http.Request, scheme string) string {
 	h := r.Header.Get("Authorization")
-	if len(h) > 6 && strings.EqualFold(h[:6], "Basic ") {
-		return strings.TrimSpace(h[6:])
+	if len(h) > len(scheme)+1 && strings.EqualFold(h[:len(scheme)+1], scheme+" ") {
+		return strings.TrimSpace(h[len(scheme)+1:])
 	}
 	return ""
+}
+
+// apiTokenOK reports whether the request carries the simulator's long-lived API token.
+func (s *Server) apiTokenOK(r *http.Request) bool {
+	if s.opts.APIToken == "" {
+		return false
+	}
+	scheme := s.opts.APITokenScheme
+	if scheme == "" {
+		scheme = "Basic"
+	}
+	return schemeToken(r, scheme) == s.opts.APIToken
 }
 
 // wellFormed reports whether a token has the documented shape: base64 of "<user>:<something>".
@@ -331,6 +363,8 @@ func (s *Server) campaignStatus(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	ok := false
 	switch {
+	case s.apiTokenOK(r):
+		ok = true
 	case token == "":
 		ok = s.faults[FaultNoAuthAccepted]
 	case ss == nil:

@@ -254,7 +254,7 @@ func (ca *testCA) leaf(t *testing.T, notAfter time.Time, ips []net.IP, dns []str
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "ucsim"},
-		NotBefore: notAfter.Add(-48 * time.Hour), NotAfter: notAfter,
+		NotBefore: notAfter.Add(-100 * 24 * time.Hour), NotAfter: notAfter,
 		IPAddresses: ips, DNSNames: dns, KeyUsage: x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
@@ -279,8 +279,9 @@ func TestTLSFailures(t *testing.T) {
 		{name: "self-signed without --ca-cert", code: 3, output: "certificate"},
 		{name: "expired", cert: ca.leaf(t, time.Now().Add(-time.Hour), loopback, nil), ca: ca.pem, code: 3, output: "expired"},
 		{name: "wrong host", cert: ca.leaf(t, time.Now().Add(time.Hour), nil, []string{"other.example"}), ca: ca.pem, code: 3, output: "127.0.0.1"},
-		{name: "valid with --ca-cert", cert: ca.leaf(t, time.Now().Add(time.Hour), loopback, nil), ca: ca.pem, code: 0, output: "14 passed"},
-		{name: "expired with --insecure", cert: ca.leaf(t, time.Now().Add(-time.Hour), loopback, nil), insec: true, code: 0, output: "14 passed"},
+		{name: "valid with --ca-cert", cert: ca.leaf(t, time.Now().Add(90*24*time.Hour), loopback, nil), ca: ca.pem, code: 0, output: "15 passed"},
+		{name: "valid with --insecure", cert: ca.leaf(t, time.Now().Add(90*24*time.Hour), nil, []string{"other.example"}), insec: true, code: 0, output: "15 passed"},
+		{name: "expired with --insecure", cert: ca.leaf(t, time.Now().Add(-time.Hour), loopback, nil), insec: true, code: 1, output: "expired on"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
