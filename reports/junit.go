@@ -13,12 +13,17 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 )
 
-// JUnit renders a judged run as JUnit XML: Ginkgo's JUnit reporter writes it, and this
+// JUnit renders one target's judged run as JUnit XML; see JUnitFleet.
+func JUnit(g types.Report, run *Run) ([]byte, error) {
+	return JUnitFleet(g, FleetOf(run))
+}
+
+// JUnitFleet renders judged runs as JUnit XML: Ginkgo's JUnit reporter writes it, and this
 // post-processes it so that there is one <testsuite> per target, each testcase is named
 // "[<check ID>] <title>" and timed by the latency of the exchange it judged, a request that could
 // not be made is an <error> (a broken contract stays a <failure>), the properties say target,
-// collection and uccheck version, and every secret the run knew is redacted.
-func JUnit(g types.Report, run *Run) ([]byte, error) {
+// collection and uccheck version, and every secret the runs knew is redacted.
+func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 	tmp, err := os.MkdirTemp("", "uccheck-junit-")
 	if err != nil {
 		return nil, err
@@ -41,35 +46,41 @@ func JUnit(g types.Report, run *Run) ([]byte, error) {
 		return nil, fmt.Errorf("junit: ginkgo wrote %d test suites, want 1", len(suites.TestSuites))
 	}
 	in := suites.TestSuites[0]
-	rd := run.Redactor.Redact
 
-	byID := map[string]Result{}
-	for _, r := range run.Results {
-		byID[r.ID] = r
+	// Ginkgo writes one testcase per It spec, in the report's order: pair them up.
+	var specs []*CheckEntry
+	for _, sr := range g.SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt {
+			specs = append(specs, entryOf(sr))
+		}
 	}
-	out := reporters.JUnitTestSuite{
-		Name:      rd(run.Target),
-		Package:   rd(run.Collection),
-		Timestamp: in.Timestamp,
-		Time:      run.Duration.Seconds(),
-		Properties: reporters.JUnitProperties{Properties: []reporters.JUnitProperty{
-			{Name: "target", Value: rd(run.Target)},
-			{Name: "collection", Value: rd(run.Collection)},
-			{Name: "uccheck.version", Value: run.Version},
-			{Name: "user", Value: rd(run.User)},
-			{Name: "simulator", Value: fmt.Sprintf("%t", run.Simulated)},
-			{Name: "insecure", Value: fmt.Sprintf("%t", run.Insecure)},
-		}},
+	if len(specs) != len(in.TestCases) {
+		return nil, fmt.Errorf("junit: %d testcases for %d specs", len(in.TestCases), len(specs))
 	}
-	if run.Aborted != "" {
-		out.Properties.Properties = append(out.Properties.Properties, reporters.JUnitProperty{Name: "aborted", Value: rd(run.Aborted)})
+	type key struct{ target, id string }
+	results := map[key]Result{}
+	index := map[string]int{}
+	doc := reporters.JUnitTestSuites{}
+	for i, run := range f.Runs {
+		for _, r := range run.Results {
+			results[key{run.Target, r.ID}] = r
+		}
+		index[run.Target] = i
+		doc.TestSuites = append(doc.TestSuites, suiteFor(run, in.Timestamp))
 	}
-	for _, tc := range in.TestCases {
-		id := idOf(tc.Name)
-		r, ok := byID[id]
-		if !ok {
+	for k, tc := range in.TestCases {
+		e := specs[k]
+		if e == nil {
+			return nil, fmt.Errorf("junit: testcase %q has no check entry", tc.Name)
+		}
+		r, ok := results[key{e.Target, e.ID}]
+		i, known := index[e.Target]
+		if !ok || !known {
 			return nil, fmt.Errorf("junit: testcase %q has no check result", tc.Name)
 		}
+		run := f.Runs[i]
+		rd := run.Redactor.Redact
+		out := &doc.TestSuites[i]
 		tc.Name = rd(fmt.Sprintf("[%s] %s", r.ID, r.Title))
 		tc.Classname = rd(run.Target)
 		tc.Time = r.Latency.Seconds()
@@ -99,10 +110,45 @@ func JUnit(g types.Report, run *Run) ([]byte, error) {
 		out.Tests++
 		out.TestCases = append(out.TestCases, tc)
 	}
-	doc := reporters.JUnitTestSuites{
-		Tests: out.Tests, Failures: out.Failures, Errors: out.Errors, Disabled: out.Skipped,
-		Time: out.Time, TestSuites: []reporters.JUnitTestSuite{out},
+	for _, s := range doc.TestSuites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Disabled += s.Skipped
 	}
+	doc.Time = f.Duration.Seconds()
+	return encodeJUnit(doc, f.Redactor())
+}
+
+// suiteFor starts a target's <testsuite> with its properties.
+func suiteFor(run *Run, timestamp string) reporters.JUnitTestSuite {
+	rd := run.Redactor.Redact
+	s := reporters.JUnitTestSuite{
+		Name:      rd(run.Target),
+		Package:   rd(run.Collection),
+		Timestamp: timestamp,
+		Time:      run.Duration.Seconds(),
+		Properties: reporters.JUnitProperties{Properties: []reporters.JUnitProperty{
+			{Name: "target", Value: rd(run.Target)},
+			{Name: "collection", Value: rd(run.Collection)},
+			{Name: "uccheck.version", Value: run.Version},
+			{Name: "user", Value: rd(run.User)},
+			{Name: "simulator", Value: fmt.Sprintf("%t", run.Simulated)},
+			{Name: "insecure", Value: fmt.Sprintf("%t", run.Insecure)},
+			{Name: "api-token", Value: fmt.Sprintf("%t", run.APIToken)},
+		}},
+	}
+	if n := run.Retries(); n > 0 {
+		s.Properties.Properties = append(s.Properties.Properties, reporters.JUnitProperty{Name: "retries", Value: fmt.Sprint(n)})
+	}
+	if run.Aborted != "" {
+		s.Properties.Properties = append(s.Properties.Properties, reporters.JUnitProperty{Name: "aborted", Value: rd(run.Aborted)})
+	}
+	return s
+}
+
+// encodeJUnit writes a JUnit document, indented, and redacts it once more as a whole.
+func encodeJUnit(doc reporters.JUnitTestSuites, rd *Redactor) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
@@ -112,13 +158,34 @@ func JUnit(g types.Report, run *Run) ([]byte, error) {
 	}
 	buf.WriteString("\n")
 	// Last line of defence: nothing secret leaves, whatever a field above forgot.
-	return []byte(rd(buf.String())), nil
+	return []byte(rd.Redact(buf.String())), nil
+}
+
+// MergeJUnit combines JUnit files (one per shard, say) into one document with every testsuite.
+func MergeJUnit(files [][]byte) ([]byte, error) {
+	var doc reporters.JUnitTestSuites
+	for i, data := range files {
+		var in reporters.JUnitTestSuites
+		if err := xml.Unmarshal(data, &in); err != nil {
+			return nil, fmt.Errorf("report %d: not a JUnit document: %w", i+1, err)
+		}
+		if in.XMLName.Local != "testsuites" {
+			return nil, fmt.Errorf("report %d: root element <%s>, want <testsuites>", i+1, in.XMLName.Local)
+		}
+		doc.TestSuites = append(doc.TestSuites, in.TestSuites...)
+		doc.Tests += in.Tests
+		doc.Failures += in.Failures
+		doc.Errors += in.Errors
+		doc.Disabled += in.Disabled
+		doc.Time = max(doc.Time, in.Time)
+	}
+	return encodeJUnit(doc, nil)
 }
 
 // WriteJUnit writes the run's JUnit XML to path atomically: a temporary file in the same folder,
 // then a rename, so that an existing report is never half-overwritten.
-func WriteJUnit(path string, g types.Report, run *Run) error {
-	data, err := JUnit(g, run)
+func WriteJUnit(path string, g types.Report, f *Fleet) error {
+	data, err := JUnitFleet(g, f)
 	if err != nil {
 		return err
 	}

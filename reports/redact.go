@@ -17,7 +17,8 @@ const Redacted = "[redacted]"
 // (URL query and path escaping, standard and URL base64 with and without padding, JSON and Go
 // string escaping) and, for a token, the text it decodes to.
 type Redactor struct {
-	r *strings.Replacer
+	r       *strings.Replacer
+	secrets []string
 }
 
 // NewRedactor returns a Redactor for the given secrets. Empty values are ignored.
@@ -58,7 +59,7 @@ func NewRedactor(secrets []string) *Redactor {
 	for _, v := range variants {
 		pairs = append(pairs, v, Redacted)
 	}
-	return &Redactor{r: strings.NewReplacer(pairs...)}
+	return &Redactor{r: strings.NewReplacer(pairs...), secrets: append([]string(nil), secrets...)}
 }
 
 // Redact returns s with every secret replaced by Redacted.

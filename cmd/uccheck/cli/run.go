@@ -208,7 +208,7 @@ func runRun(o *RunOptions) error {
 		return &exitError{code: ExitUsage, err: err}
 	}
 	if o.JUnit != "" {
-		if err := reports.WriteJUnit(o.JUnit, greport, run); err != nil {
+		if err := reports.WriteJUnit(o.JUnit, greport, reports.FleetOf(run)); err != nil {
 			return &exitError{code: ExitUsage, err: fmt.Errorf("writing the JUnit report %s: %w", o.JUnit, err)}
 		}
 	}
