@@ -23,16 +23,9 @@ import (
 func BenchmarkFlowUccheck(b *testing.B) {
 	sim := ucsim.New(ucsim.Options{})
 	defer sim.Close()
-	c := collections.Embedded()
-	roles, err := c.Roles()
+	o, err := uccheckOptions(sim, runner.NewClient(runner.ClientOptions{RootCAs: sim.CertPool()}))
 	if err != nil {
 		b.Fatal(err)
-	}
-	o := runner.Options{
-		BaseURL: sim.URL, User: sim.User(), Password: sim.Password(),
-		CollectionVars: c.Variables, Roles: roles, Source: c.Source,
-		Client:  runner.NewClient(runner.ClientOptions{RootCAs: sim.CertPool()}),
-		Timeout: 5 * time.Second,
 	}
 	ctx := context.Background()
 	for b.Loop() {
@@ -56,14 +49,7 @@ func BenchmarkFlowUccheck(b *testing.B) {
 func BenchmarkFlowBareHTTP(b *testing.B) {
 	sim := ucsim.New(ucsim.Options{})
 	defer sim.Close()
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = nil
-	tr.ForceAttemptHTTP2 = true
-	tr.TLSClientConfig = &tls.Config{RootCAs: sim.CertPool(), MinVersion: tls.VersionTLS12}
-	f := &bareFlow{
-		client: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		base:   sim.URL, user: sim.User(), password: sim.Password(),
-	}
+	f := newBareFlow(sim, bareTransport(sim))
 	for b.Loop() {
 		if err := f.run(); err != nil {
 			b.Fatal(err)
@@ -75,10 +61,37 @@ func BenchmarkFlowBareHTTP(b *testing.B) {
 	}
 }
 
+// uccheckOptions are the options of a full run of the embedded collection against the simulator.
+func uccheckOptions(sim *ucsim.Server, client *http.Client) (runner.Options, error) {
+	c := collections.Embedded()
+	roles, err := c.Roles()
+	return runner.Options{
+		BaseURL: sim.URL, User: sim.User(), Password: sim.Password(),
+		CollectionVars: c.Variables, Roles: roles, Source: c.Source,
+		Client: client, Timeout: 5 * time.Second,
+	}, err
+}
+
+// bareTransport has the TLS and HTTP/2 settings of runner.NewClient, trusting the simulator.
+func bareTransport(sim *ucsim.Server) *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	tr.ForceAttemptHTTP2 = true
+	tr.TLSClientConfig = &tls.Config{RootCAs: sim.CertPool(), MinVersion: tls.VersionTLS12}
+	return tr
+}
+
 // bareFlow is the contract flow written by hand against net/http.
 type bareFlow struct {
 	client               *http.Client
 	base, user, password string
+}
+
+func newBareFlow(sim *ucsim.Server, rt http.RoundTripper) *bareFlow {
+	return &bareFlow{
+		client: &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		base:   sim.URL, user: sim.User(), password: sim.Password(),
+	}
 }
 
 const (

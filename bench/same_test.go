@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"crypto/tls"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,9 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/uccheck/uccheck/collections"
 	"github.com/uccheck/uccheck/runner"
 	"github.com/uccheck/uccheck/ucsim"
 )
@@ -94,34 +91,21 @@ func (r *recording) roles(sim *ucsim.Server) []sent {
 // TestBareFlowSendsWhatUccheckSends keeps the benchmark honest: the bare client sends the same
 // requests as runner.Run, in the same order.
 func TestBareFlowSendsWhatUccheckSends(t *testing.T) {
-	newTransport := func(sim *ucsim.Server) *recording {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.ForceAttemptHTTP2 = true
-		tr.TLSClientConfig = &tls.Config{RootCAs: sim.CertPool()}
-		return &recording{next: tr}
-	}
-
 	simU := ucsim.New(ucsim.Options{})
 	defer simU.Close()
-	recU := newTransport(simU)
-	c := collections.Embedded()
-	roles, err := c.Roles()
+	recU := &recording{next: bareTransport(simU)}
+	o, err := uccheckOptions(simU, &http.Client{Transport: recU})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := runner.Run(context.Background(), runner.Options{
-		BaseURL: simU.URL, User: simU.User(), Password: simU.Password(),
-		CollectionVars: c.Variables, Roles: roles, Source: c.Source,
-		Client: &http.Client{Transport: recU}, Timeout: 5 * time.Second,
-	}); err != nil {
+	if _, err := runner.Run(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 
 	simB := ucsim.New(ucsim.Options{})
 	defer simB.Close()
-	recB := newTransport(simB)
-	f := &bareFlow{client: &http.Client{Transport: recB}, base: simB.URL, user: simB.User(), password: simB.Password()}
-	if err := f.run(); err != nil {
+	recB := &recording{next: bareTransport(simB)}
+	if err := newBareFlow(simB, recB).run(); err != nil {
 		t.Fatal(err)
 	}
 
