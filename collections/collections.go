@@ -258,15 +258,17 @@ func decodeFields(v any) ([]Field, error) {
 }
 
 // jsonErrorPlace turns a JSON decoding error into "line L, column C" when it carries an offset.
+// encoding/json's offsets count the bytes read, the offending one included: the place of the
+// error is the byte before the offset.
 func jsonErrorPlace(data []byte, err error) string {
 	var off int64 = -1
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		off = max(se.Offset-1, 0)
 	case errors.As(err, &te):
-		off = te.Offset
+		off = max(te.Offset-1, 0)
 		if te.Field != "" {
 			return fmt.Sprintf("field %q (%s)", te.Field, lineCol(data, off))
 		}

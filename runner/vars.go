@@ -26,7 +26,9 @@ func (e *UnsetError) Error() string {
 }
 
 // Substitute replaces every {{name}} in s with its value in vars, resolving values that hold
-// variables themselves up to a bounded depth. A name that is not set is an *UnsetError.
+// variables themselves up to a bounded depth. A name that is not set is an *UnsetError; a
+// variable still unresolved at the bound (a cycle, or nesting deeper than the bound) is an error
+// too, rather than a literal {{name}} sent to the server.
 func Substitute(s string, vars map[string]string) (string, error) {
 	for depth := 0; depth < maxDepth && strings.Contains(s, "{{"); depth++ {
 		var unset []string
@@ -45,6 +47,9 @@ func Substitute(s string, vars map[string]string) (string, error) {
 			break
 		}
 		s = next
+	}
+	if m := varRE.FindStringSubmatch(s); m != nil {
+		return "", fmt.Errorf("variable {{%s}} does not resolve within %d levels of nesting (do variables refer to each other in a cycle?)", strings.TrimSpace(m[1]), maxDepth)
 	}
 	return s, nil
 }

@@ -129,9 +129,11 @@ func judgeAll(o JudgeOptions) types.Report {
 	reporterConfig.NoColor = true
 	reporterConfig.Succinct = true
 
-	stdout, stderr := formatter.ColorableStdOut, formatter.ColorableStdErr
-	formatter.ColorableStdOut, formatter.ColorableStdErr = io.Discard, io.Discard
-	defer func() { formatter.ColorableStdOut, formatter.ColorableStdErr = stdout, stderr }()
+	// Ginkgo's reporter writes to ColorableStdOut; ColorableStdErr carries only the reason Ginkgo
+	// exits the process (a configuration it refuses, such as go test -count=2), so it stays.
+	stdout := formatter.ColorableStdOut
+	formatter.ColorableStdOut = io.Discard
+	defer func() { formatter.ColorableStdOut = stdout }()
 
 	ginkgo.RunSpecs(&testingT{}, SuiteName, suiteConfig, reporterConfig)
 	return report
