@@ -18,7 +18,7 @@ func fuzzReport(target, title, message string) (types.Report, *Run) {
 	states := []types.SpecState{types.SpecStatePassed, types.SpecStateFailed, types.SpecStateSkipped, types.SpecStateFailed}
 	for i, st := range states {
 		id := []string{"a.pass", "b.fail", "c.skip", "d.error"}[i]
-		entry := &CheckEntry{ID: id, Title: title, Anchor: "docs/checks.md#" + id, Item: title, Request: "POST " + target, Latency: time.Millisecond}
+		entry := &CheckEntry{Target: target, ID: id, Title: title, Anchor: "docs/checks.md#" + id, Item: title, Request: "POST " + target, Latency: time.Millisecond}
 		if i == 3 {
 			entry.ErrorKind = "timeout"
 		}

@@ -73,7 +73,7 @@ const target = "https://acme.example"
 
 // spec is one check's spec as Ginkgo reports it, with the entry suites attaches.
 func spec(id, title string, state types.SpecState, msg string, entry reports.CheckEntry) types.SpecReport {
-	entry.ID, entry.Title, entry.Anchor = id, title, "docs/checks.md#"+id
+	entry.Target, entry.ID, entry.Title, entry.Anchor = target, id, title, "docs/checks.md#"+id
 	return types.SpecReport{
 		ContainerHierarchyTexts: []string{target},
 		LeafNodeType:            types.NodeTypeIt,
@@ -255,7 +255,7 @@ func TestWriteJUnit(t *testing.T) {
 	g := ginkgoReport()
 	run := judgedRun(g)
 	path := filepath.Join(t.TempDir(), "report.xml")
-	if err := reports.WriteJUnit(path, g, run); err != nil {
+	if err := reports.WriteJUnit(path, g, reports.FleetOf(run)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(path)

@@ -22,7 +22,7 @@ func TestExtractToken(t *testing.T) {
 		{"array of one", `["` + docToken + `"]`, docToken, runner.TokenSource{Shape: "array", Index: 0, Len: 1}},
 		{"array, token first, record last", `["` + docToken + `","SuperUser",{"user":"Admin"}]`, docToken, runner.TokenSource{Shape: "array", Index: 0, Len: 3}},
 		{"array, token in the middle, empty string last", `["SuperUser","` + docToken + `",""]`, docToken, runner.TokenSource{Shape: "array", Index: 1, Len: 3}},
-		{"array without a token-shaped string: the last string", `["first","second",7,null]`, "second", runner.TokenSource{Shape: "array", Index: 1, Len: 4}},
+		{"array without a token-shaped string: the last string", `["first-value","second-value",7,null]`, "second-value", runner.TokenSource{Shape: "array", Index: 1, Len: 4}},
 		{"bare JSON string", `"` + docToken + `"`, docToken, runner.TokenSource{Shape: "string"}},
 		{"bare JSON string with whitespace", " \n\"" + docToken + "\"\r\n", docToken, runner.TokenSource{Shape: "string"}},
 		{"plain-text token", docToken, docToken, runner.TokenSource{Shape: "text"}},

@@ -26,6 +26,7 @@ var faultCheck = map[ucsim.Fault]string{
 	ucsim.FaultAnyUserLogin:      "login.bad-credentials-zero",
 	ucsim.FaultPlainHTTP:         "transport.https",
 	ucsim.FaultHTTP1Only:         "transport.http2",
+	ucsim.FaultCertExpiring:      "transport.cert-valid",
 	ucsim.FaultBasicRejected:     "auth.basic-accepted",
 	ucsim.FaultNoAuthAccepted:    "auth.missing-rejected",
 	ucsim.FaultBogusAccepted:     "auth.bogus-rejected",
@@ -39,7 +40,7 @@ var faultCheck = map[ucsim.Fault]string{
 // that failed instead.
 var faultSkips = map[ucsim.Fault][]string{
 	ucsim.FaultBareStringToken: {"login.token-last"},
-	ucsim.FaultPlainHTTP:       {"transport.http2"},
+	ucsim.FaultPlainHTTP:       {"transport.http2", "transport.cert-valid"},
 	ucsim.FaultBasicRejected:   {"logout.token-revoked"},
 }
 
@@ -212,7 +213,7 @@ func TestSelect(t *testing.T) {
 		{"only a group", []string{"logout"}, nil,
 			[]string{"logout.bad-token-zero", "logout.ok-one", "logout.repeat-zero", "logout.token-revoked"}, "not selected (--only logout)"},
 		{"only a check and a group", []string{"login.token-last", "transport"}, nil,
-			[]string{"login.token-last", "transport.http2", "transport.https"}, "--only login.token-last,transport"},
+			[]string{"login.token-last", "transport.cert-valid", "transport.http2", "transport.https"}, "--only login.token-last,transport"},
 		{"skip a check", nil, []string{"login.bad-credentials-zero"},
 			without(all, "login.bad-credentials-zero"), "skipped on request (--skip login.bad-credentials-zero)"},
 		{"skip a group", nil, []string{"auth"},

@@ -100,7 +100,7 @@ func TestJudge(t *testing.T) {
 		if text := fmt.Sprintf("[%s] %s", c.ID, c.Title); sr.LeafNodeText != text {
 			t.Errorf("spec %d is %q, want %q (the order of Checks)", i, sr.LeafNodeText, text)
 		}
-		if len(sr.ContainerHierarchyTexts) != 1 || sr.ContainerHierarchyTexts[0] != "https://acme.example" {
+		if len(sr.ContainerHierarchyTexts) != 2 || sr.ContainerHierarchyTexts[1] != "https://acme.example" {
 			t.Errorf("spec %d containers = %q, want the target", i, sr.ContainerHierarchyTexts)
 		}
 		state, ok := want[c.ID]
@@ -147,7 +147,7 @@ func TestJudge(t *testing.T) {
 				t.Errorf("%s: skip reason %q", c.ID, r.Message)
 			}
 		case "transport.https":
-			if r.Step != "" || r.Request != "POST https://acme.example/Integra/resources/auth/getUserToken" || r.Answer != "HTTP/2.0 200" {
+			if r.Step != "every exchange" || r.Request != "POST https://acme.example/Integra/resources/auth/getUserToken" || r.Answer != "HTTP/2.0 200" {
 				t.Errorf("%s: entry %+v: a check over every exchange reports the login", c.ID, r.CheckEntry)
 			}
 		}

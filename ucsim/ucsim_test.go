@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uccheck/uccheck/ucsim"
 )
@@ -91,7 +92,10 @@ func observe(t *testing.T, sim *ucsim.Server) behaviour {
 	resp.Body.Close()
 	b.Transport = resp.Proto + " over plain HTTP"
 	if resp.TLS != nil {
-		b.Transport = resp.Proto + " over TLS"
+		b.Transport = resp.Proto + " over TLS, certificate valid 14 days or more"
+		if leaf := resp.TLS.PeerCertificates[0]; time.Until(leaf.NotAfter) < 14*24*time.Hour {
+			b.Transport = resp.Proto + " over TLS, certificate valid less than 14 days"
+		}
 	}
 	b.LoginStatus = resp.StatusCode
 
@@ -135,7 +139,7 @@ func observe(t *testing.T, sim *ucsim.Server) behaviour {
 
 // honest is the documented behaviour.
 var honest = behaviour{
-	Transport: "HTTP/2.0 over TLS", LoginStatus: 200, LoginShape: "an array, token last", TokenShape: "Admin:<UUID>",
+	Transport: "HTTP/2.0 over TLS, certificate valid 14 days or more", LoginStatus: 200, LoginShape: "an array, token last", TokenShape: "Admin:<UUID>",
 	BadLogin: "0", ProbeLive: 200, ProbeNoAuth: 401, ProbeBogus: 401,
 	Logout: "1", ProbeEnded: 401, LogoutRepeat: "0", LogoutBogus: "0",
 }
@@ -156,7 +160,8 @@ func TestEachFaultBreaksOneBehaviour(t *testing.T) {
 		ucsim.FaultOpaqueToken:       func(b *behaviour) { b.TokenShape = "other" },
 		ucsim.FaultAnyUserLogin:      func(b *behaviour) { b.BadLogin = "a token" },
 		ucsim.FaultPlainHTTP:         func(b *behaviour) { b.Transport = "HTTP/1.1 over plain HTTP" },
-		ucsim.FaultHTTP1Only:         func(b *behaviour) { b.Transport = "HTTP/1.1 over TLS" },
+		ucsim.FaultHTTP1Only:         func(b *behaviour) { b.Transport = "HTTP/1.1 over TLS, certificate valid 14 days or more" },
+		ucsim.FaultCertExpiring:      func(b *behaviour) { b.Transport = "HTTP/2.0 over TLS, certificate valid less than 14 days" },
 		ucsim.FaultBasicRejected:     func(b *behaviour) { b.ProbeLive = 401 },
 		ucsim.FaultNoAuthAccepted:    func(b *behaviour) { b.ProbeNoAuth = 200 },
 		ucsim.FaultBogusAccepted:     func(b *behaviour) { b.ProbeBogus = 200 },
