@@ -18,7 +18,9 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -131,6 +133,11 @@ type run struct {
 	o    Options
 	base string
 	t    *Transcript
+
+	scope map[string]string // the variables every request sees (built once)
+
+	leaf                    *x509.Certificate // the last certificate seen, and its names
+	leafSubject, leafIssuer string
 
 	bogusUser  string // a user name that cannot exist
 	bogusToken string // a well-formed token that was never issued
@@ -332,21 +339,30 @@ func (r *run) cleanup(ctx context.Context) {
 // build resolves an item into a request: variables substituted in the URL, headers and body,
 // and the URL rebased on the target.
 func (r *run) build(it *collections.Item, vars map[string]string) (*http.Request, error) {
-	scope := map[string]string{}
-	for k, v := range r.o.CollectionVars {
-		scope[k] = v
+	if r.scope == nil {
+		r.scope = map[string]string{}
+		for k, v := range r.o.CollectionVars {
+			r.scope[k] = v
+		}
+		u, _ := url.Parse(r.base)
+		r.scope["domain"] = u.Host
+		r.scope["user"] = r.o.User
+		r.scope["password"] = r.o.Password
+		for k, v := range r.o.Vars {
+			r.scope[k] = v
+		}
 	}
-	u, _ := url.Parse(r.base)
-	scope["domain"] = u.Host
-	scope["user"] = r.o.User
-	scope["password"] = r.o.Password
-	for k, v := range r.o.Vars {
-		scope[k] = v
+	scope := r.scope
+	if len(vars) > 0 {
+		scope = make(map[string]string, len(r.scope)+len(vars))
+		for k, v := range r.scope {
+			scope[k] = v
+		}
+		for k, v := range vars {
+			scope[k] = v
+		}
 	}
-	for k, v := range vars {
-		scope[k] = v
-	}
-	where := fmt.Sprintf("item %q", it.PathString())
+	where := "item " + strconv.Quote(it.PathString())
 	rawURL, err := Substitute(it.URL, scope)
 	if err != nil {
 		return nil, fmt.Errorf("%s, URL: %w", where, err)
@@ -480,7 +496,7 @@ func (r *run) attempt(ctx context.Context, ex *Exchange, req *http.Request, body
 		WroteHeaders:         func() { wrote = true },
 		GotFirstResponseByte: func() { tm.FirstByte = time.Since(start) },
 	}
-	req = req.Clone(httptrace.WithClientTrace(rctx, trace))
+	req = req.WithContext(httptrace.WithClientTrace(rctx, trace))
 	req.Body = io.NopCloser(strings.NewReader(body))
 	req.ContentLength = int64(len(body))
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
@@ -506,13 +522,27 @@ func (r *run) attempt(ctx context.Context, ex *Exchange, req *http.Request, body
 		out.Body, out.Truncated = data[:r.o.MaxBody], true
 	}
 	if cs := resp.TLS; cs != nil {
-		out.TLS = &TLSInfo{Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite), ALPN: cs.NegotiatedProtocol, ServerName: cs.ServerName}
+		out.TLS = &TLSInfo{Version: tls.VersionName(cs.Version), Cipher: cipherName(cs.CipherSuite), ALPN: cs.NegotiatedProtocol, ServerName: cs.ServerName}
 		if len(cs.PeerCertificates) > 0 {
 			leaf := cs.PeerCertificates[0]
-			out.TLS.Subject, out.TLS.Issuer, out.TLS.NotAfter = leaf.Subject.String(), leaf.Issuer.String(), leaf.NotAfter
+			if leaf != r.leaf { // the same connection's certificate: name it once
+				r.leaf, r.leafSubject, r.leafIssuer = leaf, leaf.Subject.String(), leaf.Issuer.String()
+			}
+			out.TLS.Subject, out.TLS.Issuer, out.TLS.NotAfter = r.leafSubject, r.leafIssuer, leaf.NotAfter
 		}
 	}
 	ex.Response = out
+}
+
+var cipherNames sync.Map // uint16 -> string: tls.CipherSuiteName builds its lists on every call
+
+func cipherName(id uint16) string {
+	if n, ok := cipherNames.Load(id); ok {
+		return n.(string)
+	}
+	n := tls.CipherSuiteName(id)
+	cipherNames.Store(id, n)
+	return n
 }
 
 // readOnly steps change nothing on the server, so they may be sent again after a timeout.

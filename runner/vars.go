@@ -30,6 +30,9 @@ func (e *UnsetError) Error() string {
 // variable still unresolved at the bound (a cycle, or nesting deeper than the bound) is an error
 // too, rather than a literal {{name}} sent to the server.
 func Substitute(s string, vars map[string]string) (string, error) {
+	if !strings.Contains(s, "{{") {
+		return s, nil
+	}
 	for depth := 0; depth < maxDepth && strings.Contains(s, "{{"); depth++ {
 		var unset []string
 		next := varRE.ReplaceAllStringFunc(s, func(m string) string {
