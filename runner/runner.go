@@ -129,6 +129,16 @@ func Run(ctx context.Context, o Options) (*Transcript, error) {
 	return r.t, nil
 }
 
+// Validate checks that the flow can be built from the options (target URL, role items, every
+// variable set) without sending anything.
+func Validate(o Options) error {
+	r := &run{o: o}
+	if r.o.Rand == nil {
+		r.o.Rand = rand.Reader
+	}
+	return r.prepare()
+}
+
 type run struct {
 	o    Options
 	base string

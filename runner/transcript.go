@@ -157,3 +157,32 @@ func (r *Response) ProtoMajor() int {
 	}
 	return 0
 }
+
+// CompactBody is how much of a body Compact keeps, for every step but the login (whose whole body
+// the login checks parse).
+const CompactBody = 64 << 10
+
+// Compact drops what judging does not need, so that a run of many targets can hold their
+// transcripts until they are judged: request bodies and headers (the password, the tokens),
+// response headers other than Location and Content-Type, and body bytes past CompactBody except
+// the login's. Every check judges a compacted transcript as it would the whole one.
+func (t *Transcript) Compact() {
+	for _, ex := range t.Exchanges {
+		ex.Request.Body = ""
+		ex.Request.Header = nil
+		r := ex.Response
+		if r == nil {
+			continue
+		}
+		h := http.Header{}
+		for _, k := range []string{"Location", "Content-Type"} {
+			if v := r.Header.Get(k); v != "" {
+				h.Set(k, v)
+			}
+		}
+		r.Header = h
+		if ex.Step != StepLogin && len(r.Body) > CompactBody {
+			r.Body = append([]byte(nil), r.Body[:CompactBody]...)
+		}
+	}
+}

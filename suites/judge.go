@@ -168,7 +168,21 @@ func judgedExchange(c *Check, t *runner.Transcript) (runner.Step, *runner.Exchan
 
 // spec is the body of one check's spec.
 func spec(c *Check, t *runner.Transcript, sel Selection) {
-	entry := &reports.CheckEntry{Target: t.Target, ID: c.ID, Title: c.Title, Doc: c.Doc, Anchor: c.Anchor(), Step: string(c.Step)}
+	entry, skip, fail := gate(c, t, sel)
+	ginkgo.AddReportEntry(reports.EntryName, entry)
+	switch {
+	case skip != "":
+		ginkgo.Skip(skip)
+	case fail != "":
+		ginkgo.Fail(fail)
+	}
+	c.Judge(gomega.Default, t)
+}
+
+// gate prepares a check's entry and decides whether it can be judged: a reason to skip it, or
+// an error message when its request could not be made; both empty when Judge should run.
+func gate(c *Check, t *runner.Transcript, sel Selection) (entry *reports.CheckEntry, skip, fail string) {
+	entry = &reports.CheckEntry{Target: t.Target, ID: c.ID, Title: c.Title, Doc: c.Doc, Anchor: c.Anchor(), Step: string(c.Step)}
 	step, ex := judgedExchange(c, t)
 	if c.Step == "" {
 		entry.Step = "every exchange"
@@ -179,29 +193,27 @@ func spec(c *Check, t *runner.Transcript, sel Selection) {
 			entry.Answer = fmt.Sprintf("%s %d", ex.Response.Proto, ex.Response.Status)
 		}
 	}
-	ginkgo.AddReportEntry(reports.EntryName, entry)
-
 	if why, out := sel.Excluded[c.ID]; out {
-		ginkgo.Skip(why)
+		return entry, why, ""
 	}
 	if t.TokenSource.Shape == "api-token" && (strings.HasPrefix(c.ID, "login.") || strings.HasPrefix(c.ID, "logout.")) {
-		ginkgo.Skip("API-token mode (--api-token): no login and no EndSession (a shared token is never ended)")
+		return entry, "API-token mode (--api-token): no login and no EndSession (a shared token is never ended)", ""
 	}
 	if c.Step == "" && t.Interrupted { // a check over every exchange cannot judge half a flow
-		ginkgo.Skip("not run: " + t.Aborted)
+		return entry, "not run: " + t.Aborted, ""
 	}
 	switch {
 	case ex == nil && t.Interrupted:
-		ginkgo.Skip("not run: " + t.Aborted)
+		return entry, "not run: " + t.Aborted, ""
 	case ex == nil && t.Aborted != "":
 		entry.ErrorKind = "not sent"
-		ginkgo.Fail(fmt.Sprintf("%s was not sent: %s", stepNames[step], t.Aborted))
+		return entry, "", fmt.Sprintf("%s was not sent: %s", stepNames[step], t.Aborted)
 	case ex == nil && tokenSteps[step]:
-		ginkgo.Skip(needToken(t))
+		return entry, needToken(t), ""
 	case ex == nil:
-		ginkgo.Skip(stepNames[step] + " was not sent")
+		return entry, stepNames[step] + " was not sent", ""
 	case ex.Err != nil && ex.Err.Kind == runner.ErrInterrupted:
-		ginkgo.Skip("not run: interrupted")
+		return entry, "not run: interrupted", ""
 	case ex.Err != nil:
 		entry.ErrorKind = string(ex.Err.Kind)
 		entry.Answer = ex.Err.Error()
@@ -209,14 +221,52 @@ func spec(c *Check, t *runner.Transcript, sel Selection) {
 		if n := len(ex.Retries); n > 0 {
 			msg += fmt.Sprintf(" (after %d retries)", n)
 		}
-		ginkgo.Fail(msg)
+		return entry, "", msg
 	}
 	if c.Pre != nil {
 		if why := c.Pre(t); why != "" {
-			ginkgo.Skip(why)
+			return entry, why, ""
 		}
 	}
-	c.Judge(gomega.Default, t)
+	return entry, "", ""
+}
+
+// Verdicts judges a transcript without Ginkgo, for live progress while a long run goes on: the
+// same checks, preconditions and Gomega matchers as the specs, through a Gomega that records the
+// failure instead of failing a spec. The report's results come from the Ginkgo run (JudgeAll).
+func Verdicts(t *runner.Transcript, checks []*Check, sel Selection) []reports.Result {
+	out := make([]reports.Result, 0, len(checks))
+	for _, c := range checks {
+		entry, skip, fail := gate(c, t, sel)
+		res := reports.Result{CheckEntry: *entry}
+		switch {
+		case skip != "":
+			res.Outcome, res.Message = reports.Skipped, skip
+		case fail != "":
+			res.Outcome, res.Message = reports.Errored, fail
+		default:
+			res.Outcome, res.Message = verdict(c, t)
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+type recorded struct{ message string }
+
+func verdict(c *Check, t *runner.Transcript) (outcome reports.Outcome, message string) {
+	defer func() {
+		if r := recover(); r != nil {
+			if f, ok := r.(recorded); ok {
+				outcome, message = reports.Failed, f.message
+				return
+			}
+			outcome, message = reports.Errored, fmt.Sprintf("uccheck bug: the check panicked: %v", r)
+		}
+	}()
+	g := gomega.NewGomega(func(message string, _ ...int) { panic(recorded{message}) })
+	c.Judge(g, t)
+	return reports.Passed, ""
 }
 
 // testingT is the GinkgoTestingT RunSpecs needs outside `go test`.

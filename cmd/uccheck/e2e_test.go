@@ -298,7 +298,7 @@ func TestUsageErrors(t *testing.T) {
 		{"password flag", nil, []string{"run", "--password", "x"}, []string{"unknown flag: --password"}},
 		// Targets are closed loopback ports: should a usage error go unnoticed, nothing leaves the machine.
 		{"domain with scheme", pw, []string{"run", "--domain", "https://127.0.0.1:1", "--user", "Admin"}, []string{`--domain "https://127.0.0.1:1"`, "host only", "--base-url"}},
-		{"domain and base-url", pw, []string{"run", "--domain", "127.0.0.1:1", "--base-url", "https://127.0.0.1:1", "--user", "Admin"}, []string{"--domain and --base-url"}},
+		{"same target twice", pw, []string{"run", "--domain", "127.0.0.1:1", "--base-url", "https://127.0.0.1:1", "--user", "Admin"}, []string{"named twice", "one session per tenant"}},
 		{"unknown skip", nil, []string{"run", "--skip", "login.no-such-check"}, []string{`unknown check "login.no-such-check"`, "login.status-ok"}},
 		{"no password", nil, []string{"run", "--domain", "127.0.0.1:1", "--user", "Admin"}, []string{"no password", "UCCHECK_PASSWORD"}},
 		{"unreadable collection", pw, []string{"run", "--base-url", "https://127.0.0.1:1", "--user", "Admin", "--collection", missing}, []string{missing, "no such file"}},

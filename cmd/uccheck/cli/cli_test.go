@@ -45,7 +45,7 @@ func TestRunDefaults(t *testing.T) {
 	if o.Timeout != runner.DefaultTimeout {
 		t.Errorf("Timeout = %s, want %s", o.Timeout, runner.DefaultTimeout)
 	}
-	if o.Domain != "" || o.BaseURL != "" || o.User != "" || o.Password != "" || o.JUnit != "" ||
+	if len(o.Domains) != 0 || len(o.BaseURLs) != 0 || o.User != "" || o.Password != "" || o.JUnit != "" ||
 		o.Skip != nil || o.Only != nil || o.Vars != nil || o.Insecure || o.NoColor {
 		t.Errorf("options not empty with no flags and no environment: %+v", o)
 	}
@@ -58,13 +58,13 @@ func TestRunOptionsFromEnv(t *testing.T) {
 		check func(t *testing.T, o *RunOptions)
 	}{
 		{"UCCHECK_DOMAIN", map[string]string{"UCCHECK_DOMAIN": "acme.ucontactcloud.com"}, func(t *testing.T, o *RunOptions) {
-			if o.Domain != "acme.ucontactcloud.com" {
-				t.Errorf("Domain = %q", o.Domain)
+			if !slices.Equal(o.Domains, []string{"acme.ucontactcloud.com"}) {
+				t.Errorf("Domains = %q", o.Domains)
 			}
 		}},
 		{"UCCHECK_BASE_URL", map[string]string{"UCCHECK_BASE_URL": "http://127.0.0.1:8080"}, func(t *testing.T, o *RunOptions) {
-			if o.BaseURL != "http://127.0.0.1:8080" {
-				t.Errorf("BaseURL = %q", o.BaseURL)
+			if !slices.Equal(o.BaseURLs, []string{"http://127.0.0.1:8080"}) {
+				t.Errorf("BaseURLs = %q", o.BaseURLs)
 			}
 		}},
 		{"UCCHECK_USER", map[string]string{"UCCHECK_USER": "api-monitor"}, func(t *testing.T, o *RunOptions) {
@@ -118,8 +118,8 @@ func TestRunOptionsFromEnv(t *testing.T) {
 			}
 		}},
 		{"empty values are unset", map[string]string{"UCCHECK_DOMAIN": "", "UCCHECK_TIMEOUT": ""}, func(t *testing.T, o *RunOptions) {
-			if o.Domain != "" || o.Timeout != runner.DefaultTimeout {
-				t.Errorf("Domain = %q, Timeout = %s", o.Domain, o.Timeout)
+			if len(o.Domains) != 0 || o.Timeout != runner.DefaultTimeout {
+				t.Errorf("Domains = %q, Timeout = %s", o.Domains, o.Timeout)
 			}
 		}},
 	}
@@ -153,8 +153,8 @@ func TestRunFlagWinsOverEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Domain != "flag.example" || o.User != "flag-user" || o.JUnit != "flag.xml" {
-		t.Errorf("Domain, User, JUnit = %q, %q, %q: the environment won over the flags", o.Domain, o.User, o.JUnit)
+	if !slices.Equal(o.Domains, []string{"flag.example"}) || o.User != "flag-user" || o.JUnit != "flag.xml" {
+		t.Errorf("Domains, User, JUnit = %q, %q, %q: the environment won over the flags", o.Domains, o.User, o.JUnit)
 	}
 	if !slices.Equal(o.Skip, []string{"logout"}) {
 		t.Errorf("Skip = %q, want [logout] (the flag replaces the environment, not adds to it)", o.Skip)

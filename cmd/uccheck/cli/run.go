@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -17,13 +16,15 @@ import (
 	"github.com/uccheck/uccheck/reports"
 	"github.com/uccheck/uccheck/runner"
 	"github.com/uccheck/uccheck/suites"
-	"github.com/uccheck/uccheck/ucsim"
 )
 
 // RunOptions are the options of `uccheck run`, filled from flags and UCCHECK_* variables.
 type RunOptions struct {
-	Domain        string
-	BaseURL       string
+	Domains       []string
+	BaseURLs      []string
+	DomainsFile   string
+	Parallel      int
+	Shard         string
 	User          string
 	Password      string // from UCCHECK_PASSWORD, --password-file or --password-stdin; never a flag
 	PasswordFile  string
@@ -39,6 +40,16 @@ type RunOptions struct {
 	Collection    string
 	Vars          []string
 	NoColor       bool
+
+	APIToken     string // from UCCHECK_API_TOKEN or --api-token-file; never a flag value
+	APITokenFile string
+	TokenScheme  string
+	Retries      int
+	MaxLatency   string
+	CertMinDays  int
+	JSON         string
+	HTML         string
+	HARDir       string
 
 	IO IO
 }
@@ -72,6 +83,9 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 			if v, ok := streams.getenv("UCCHECK_PASSWORD"); ok {
 				o.Password = v
 			}
+			if v, ok := streams.getenv("UCCHECK_API_TOKEN"); ok {
+				o.APIToken = v
+			}
 			if _, ok := streams.getenv("NO_COLOR"); ok {
 				o.NoColor = true
 			}
@@ -82,8 +96,11 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Domain, "domain", "", "tenant `HOST[:PORT]`; requests go to https://HOST/Integra/resources/...")
-	f.StringVar(&o.BaseURL, "base-url", "", "base `URL` instead of --domain (e.g. http://localhost:8080 for a local server)")
+	f.StringArrayVar(&o.Domains, "domain", nil, "tenant `HOST[:PORT]`; requests go to https://HOST/Integra/resources/...; repeatable")
+	f.StringArrayVar(&o.BaseURLs, "base-url", nil, "base `URL` instead of --domain (e.g. http://localhost:8080 for a local server); repeatable")
+	f.StringVar(&o.DomainsFile, "domains-file", "", "read targets from `FILE`: one per line, HOST[:PORT] or URL, then optionally USER and the name of an environment variable holding its password (or API token); # comments")
+	f.IntVar(&o.Parallel, "parallel", 4, "run up to `N` targets at once (never two sessions on one target)")
+	f.StringVar(&o.Shard, "shard", "", "take share `I/N` of the targets (the same target always lands in the same shard)")
 	f.StringVar(&o.User, "user", "", "SuperUser name to log in with (the vendor recommends a user dedicated to the API)")
 	f.StringVar(&o.PasswordFile, "password-file", "", "read the password from `FILE` (first line)")
 	f.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from standard input (first line)")
@@ -99,133 +116,28 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.StringVar(&o.Collection, "collection", "", "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\")")
 	f.StringArrayVar(&o.Vars, "var", nil, "set collection variable `KEY=VALUE`; repeatable")
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
+	f.StringVar(&o.APITokenFile, "api-token-file", "", "API-token mode: read a long-lived token created in the uContact UI from `FILE` (or UCCHECK_API_TOKEN); no login, and no EndSession ever")
+	f.StringVar(&o.TokenScheme, "token-scheme", "Basic", "Authorization scheme of the API token: Basic (as the vendor page shows) or Bearer")
+	f.IntVar(&o.Retries, "retries", 0, "send a request again up to `N` times when it could not be exchanged (never a contract violation, never a request that may have changed state)")
+	f.StringVar(&o.MaxLatency, "max-latency", "", "latency budget: `DURATION` for every step, or per step (login=2s,probe=1s); each budget is a latency.<step> check")
+	f.IntVar(&o.CertMinDays, "cert-min-days", suites.DefaultCertMinDays, "transport.cert-valid fails when the certificate expires within `N` days")
+	f.StringVar(&o.JSON, "json", "", "write the JSON report (docs/reports.md) to `FILE`")
+	f.StringVar(&o.HTML, "html", "", "write a self-contained HTML report to `FILE`")
+	f.StringVar(&o.HARDir, "har", "", "write one redacted HAR file per target into `DIR`")
 	return cmd
-}
-
-// runRun runs the contract flow and reports it.
-func runRun(o *RunOptions) error {
-	sel, err := suites.Select(o.Only, o.Skip)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	vars, err := parseVars(o.Vars)
-	if err != nil {
-		return err
-	}
-	coll, roles, err := loadCollection(o.Collection)
-	if err != nil {
-		return err
-	}
-	if o.Domain != "" && o.BaseURL != "" {
-		return usageErr("--domain and --base-url both given: use one")
-	}
-	if o.Timeout <= 0 {
-		return usageErr("--timeout must be positive, got %s", o.Timeout)
-	}
-	if o.Deadline < 0 {
-		return usageErr("--deadline must not be negative, got %s", o.Deadline)
-	}
-	if o.MaxBody <= 0 {
-		return usageErr("--max-body must be positive, got %d", o.MaxBody)
-	}
-
-	out := o.IO.Out
-	client := runner.NewClient(runner.ClientOptions{Insecure: o.Insecure})
-	var base string
-	simulated := false
-	switch {
-	case o.Domain != "":
-		if base, err = domainURL(o.Domain); err != nil {
-			return err
-		}
-	case o.BaseURL != "":
-		if base, err = baseURL(o.BaseURL); err != nil {
-			return err
-		}
-	default:
-		simulated = true
-		sim := ucsim.New(ucsim.Options{User: o.User})
-		defer sim.Close()
-		base = sim.URL
-		if o.User == "" {
-			o.User = sim.User()
-		}
-		o.Password = sim.Password()
-		client = runner.NewClient(runner.ClientOptions{RootCAs: sim.CertPool()})
-		fmt.Fprintf(out, "No --domain given: running against the built-in uContact simulator at %s (user %q).\n", sim.URL, o.User)
-	}
-	if !simulated {
-		if o.User == "" {
-			return usageErr("--user is required with --domain or --base-url (or UCCHECK_USER)")
-		}
-		if err := o.readPassword(); err != nil {
-			return err
-		}
-		if o.CACert != "" || o.Insecure {
-			pool, err := loadCA(o.CACert)
-			if err != nil {
-				return err
-			}
-			client = runner.NewClient(runner.ClientOptions{RootCAs: pool, Insecure: o.Insecure})
-		}
-		if o.Insecure {
-			fmt.Fprintln(o.IO.Err, "uccheck: warning: --insecure: the server's certificate is not verified; the report records it")
-		}
-	}
-
-	ctx := o.IO.ctx()
-	runCtx := ctx
-	if o.Deadline > 0 {
-		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
-		defer cancel()
-	}
-	transcript, err := runner.Run(runCtx, runner.Options{
-		BaseURL: base, User: o.User, Password: o.Password,
-		Vars: vars, CollectionVars: coll.Variables, Roles: roles, Source: coll.Source,
-		Steps: sel.Steps(), Client: client, Timeout: o.Timeout, MaxBody: o.MaxBody,
-	})
-	client.CloseIdleConnections()
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	redactor := reports.NewRedactor(transcript.Secrets)
-	if o.Verbose {
-		_ = reports.WriteTranscript(o.IO.Err, transcript, redactor)
-	}
-	greport, err := suites.Judge(transcript, sel)
-	if err != nil {
-		return &exitError{code: ExitUsage, err: err}
-	}
-	run := &reports.Run{
-		Version: Version, Target: transcript.Target, Collection: coll.Source, User: o.User,
-		Simulated: simulated, Insecure: o.Insecure, Started: transcript.Started, Duration: transcript.Duration,
-		Aborted: transcript.Aborted, Interrupted: transcript.Interrupted,
-		Results:  reports.ResultsFromGinkgo(greport),
-		Redactor: redactor,
-	}
-	if err := reports.Console(out, run, reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}); err != nil {
-		return &exitError{code: ExitUsage, err: err}
-	}
-	if o.JUnit != "" {
-		if err := reports.WriteJUnit(o.JUnit, greport, reports.FleetOf(run)); err != nil {
-			return &exitError{code: ExitUsage, err: fmt.Errorf("writing the JUnit report %s: %w", o.JUnit, err)}
-		}
-	}
-	return exitFor(ctx, run)
 }
 
 // exitFor maps a judged run to its exit code: an interruption first, then a failure (the server
 // broke the contract: that stands whatever else happened), then an error (could not ask).
-func exitFor(ctx context.Context, run *reports.Run) error {
+func exitFor(ctx context.Context, f *reports.Fleet) error {
 	var ic *InterruptCause
-	if run.Interrupted && errors.As(context.Cause(ctx), &ic) {
+	if f.Interrupted() && errors.As(context.Cause(ctx), &ic) {
 		return &exitError{code: ic.Code, err: errSilent}
 	}
-	if run.Interrupted {
+	if f.Interrupted() {
 		return &exitError{code: ExitInterrupted, err: errSilent}
 	}
-	c := run.Counts()
+	c := f.Counts()
 	switch {
 	case c.Failed > 0:
 		return &exitError{code: ExitFailed, err: errSilent}

@@ -1,0 +1,579 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/uccheck/uccheck/collections"
+	"github.com/uccheck/uccheck/reports"
+	"github.com/uccheck/uccheck/runner"
+	"github.com/uccheck/uccheck/suites"
+	"github.com/uccheck/uccheck/ucsim"
+)
+
+// target is one tenant to check, with its credentials.
+type target struct {
+	Base     string // https://HOST[:PORT] or a --base-url
+	User     string
+	Password string
+	APIToken string
+	Where    string // where it was named: "--domain", "domains.txt:3"
+	credEnv  string // environment variable with its password or API token, from a domains file
+}
+
+// runRun runs the contract flow against every target and reports it.
+func runRun(o *RunOptions) error {
+	sel, err := suites.Select(o.Only, o.Skip)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	vars, err := parseVars(o.Vars)
+	if err != nil {
+		return err
+	}
+	coll, roles, err := loadCollection(o.Collection)
+	if err != nil {
+		return err
+	}
+	if err := o.validate(); err != nil {
+		return err
+	}
+	budgets, err := parseBudgets(o.MaxLatency)
+	if err != nil {
+		return err
+	}
+	if err := o.readAPIToken(); err != nil {
+		return err
+	}
+	targets, err := o.targets()
+	if err != nil {
+		return err
+	}
+	explicit := len(targets) > 0
+	shardOf := ""
+	if o.Shard != "" {
+		i, n, err := parseShard(o.Shard)
+		if err != nil {
+			return err
+		}
+		targets, shardOf = shard(targets, i, n), o.Shard
+	}
+
+	out := o.IO.Out
+	client := runner.NewClient(runner.ClientOptions{Insecure: o.Insecure})
+	simulated := false
+	switch {
+	case explicit:
+		if err := o.credentials(targets); err != nil {
+			return err
+		}
+		if o.CACert != "" || o.Insecure {
+			pool, err := loadCA(o.CACert)
+			if err != nil {
+				return err
+			}
+			client = runner.NewClient(runner.ClientOptions{RootCAs: pool, Insecure: o.Insecure})
+		}
+		if o.Insecure {
+			fmt.Fprintln(o.IO.Err, "uccheck: warning: --insecure: the server's certificate is not verified; the report records it")
+		}
+	case o.DomainsFile != "":
+		// A domains file whose targets all fall in other shards: nothing to do, and that is fine.
+	default:
+		simulated = true
+		sim := ucsim.New(ucsim.Options{User: o.User, APIToken: o.APIToken, APITokenScheme: o.TokenScheme})
+		defer sim.Close()
+		user := o.User
+		if user == "" {
+			user = sim.User()
+		}
+		targets = []target{{Base: sim.URL, User: user, Password: sim.Password(), APIToken: o.APIToken, Where: "simulator"}}
+		client = runner.NewClient(runner.ClientOptions{RootCAs: sim.CertPool()})
+		fmt.Fprintf(out, "No --domain given: running against the built-in uContact simulator at %s (user %q).\n", sim.URL, user)
+	}
+	defer client.CloseIdleConnections()
+
+	optsFor := func(t target) runner.Options {
+		return runner.Options{
+			BaseURL: t.Base, User: t.User, Password: t.Password, APIToken: t.APIToken, TokenScheme: o.TokenScheme,
+			Vars: vars, CollectionVars: coll.Variables, Roles: roles, Source: coll.Source,
+			Steps: sel.Steps(), Client: client, Timeout: o.Timeout, MaxBody: o.MaxBody, Retries: o.Retries,
+		}
+	}
+	for _, t := range targets {
+		if err := runner.Validate(optsFor(t)); err != nil {
+			return usageErr("%s (%s): %v", t.Base, t.Where, err)
+		}
+	}
+	if shardOf != "" {
+		fmt.Fprintf(o.IO.Err, "uccheck: shard %s: %d targets\n", shardOf, len(targets))
+	}
+
+	fl := &fleet{o: o, coll: coll, targets: targets, optsFor: optsFor, simulated: simulated,
+		budgets: budgets, sel: sel, shard: shardOf}
+	return fl.run()
+}
+
+// fleet runs the flow against many targets concurrently and judges them as they finish.
+type fleet struct {
+	o         *RunOptions
+	coll      *collections.Collection
+	targets   []target
+	optsFor   func(target) runner.Options
+	simulated bool
+	budgets   map[runner.Step]time.Duration
+	sel       suites.Selection
+	shard     string
+
+	mu       sync.Mutex
+	runs     []*reports.Run
+	done     int
+	failing  int
+	started  time.Time
+	progress bool
+}
+
+func (f *fleet) run() error {
+	o := f.o
+	ctx := o.IO.ctx()
+	runCtx := ctx
+	if o.Deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
+		defer cancel()
+	}
+	n := len(f.targets)
+	f.runs = make([]*reports.Run, n)
+	f.started = time.Now()
+	f.progress = o.IO.Terminal && n > 1
+	if o.HARDir != "" {
+		if err := os.MkdirAll(o.HARDir, 0o755); err != nil {
+			return usageErr("--har: %v", err)
+		}
+	}
+
+	// Phase 1: up to --parallel flows at once, never two on one target. As each ends, what can
+	// be streamed is (its console line, HAR, verbose transcript) and the transcript is compacted.
+	// Phase 2: Ginkgo judges every transcript. Ginkgo catches SIGINT while it runs, so the flows
+	// (which must be able to end their sessions on SIGINT) all end before it starts.
+	checks := suites.ChecksFor(suites.Config{CertMinDays: o.CertMinDays, Budgets: f.budgets})
+	transcripts := make([]*runner.Transcript, n)
+	workers := make(chan struct{}, o.Parallel)
+	var wg sync.WaitGroup
+	for i, t := range f.targets {
+		select {
+		case workers <- struct{}{}:
+		case <-runCtx.Done():
+		}
+		if runCtx.Err() != nil {
+			transcripts[i] = notRun(t, runCtx)
+			continue
+		}
+		wg.Add(1)
+		go func(i int, t target) {
+			defer wg.Done()
+			defer func() { <-workers }()
+			tr, err := runner.Run(runCtx, f.optsFor(t))
+			if err != nil { // Validate passed: this cannot happen with valid options
+				tr = &runner.Transcript{Target: t.Base, User: t.User, Aborted: err.Error()}
+			}
+			f.finished(tr, suites.Verdicts(tr, checks, f.sel))
+			tr.Compact()
+			transcripts[i] = tr
+		}(i, t)
+	}
+	wg.Wait()
+
+	names := make([]string, n)
+	for i, t := range f.targets {
+		names[i] = t.Base
+	}
+	greport, err := suites.JudgeAll(suites.JudgeOptions{
+		Targets: names,
+		Next:    func(i int) *runner.Transcript { return transcripts[i] },
+		Done: func(i int, t *runner.Transcript, results []reports.Result) {
+			f.judged(i, t, results)
+			transcripts[i] = nil
+		},
+		Selection: f.sel,
+		Checks:    checks,
+	})
+	if err != nil {
+		return &exitError{code: ExitUsage, err: err}
+	}
+	if f.progress {
+		fmt.Fprint(o.IO.Out, "\r\x1b[K")
+	}
+	fl := &reports.Fleet{Version: Version, Collection: f.coll.Source, Started: f.started, Duration: time.Since(f.started), Shard: f.shard}
+	for _, r := range f.runs {
+		if r != nil {
+			fl.Runs = append(fl.Runs, r)
+		}
+	}
+	color := reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}
+	if n == 1 {
+		_ = reports.Console(o.IO.Out, fl.Runs[0], color)
+	} else {
+		_ = reports.ConsoleFleet(o.IO.Out, fl, color)
+	}
+	if err := f.writeReports(greport, fl); err != nil {
+		return err
+	}
+	return exitFor(ctx, fl)
+}
+
+// finished streams what a finished flow allows before judging: the verbose transcript, the HAR,
+// and for a run of many targets its console line and the progress line.
+func (f *fleet) finished(t *runner.Transcript, verdicts []reports.Result) {
+	o := f.o
+	rd := reports.NewRedactor(t.Secrets)
+	if o.HARDir != "" && len(t.Exchanges) > 0 {
+		if har, err := reports.HAR(t, Version, rd); err == nil {
+			path := filepath.Join(o.HARDir, reports.HARName(t.Target))
+			if err := reports.WriteFileAtomic(path, har); err != nil {
+				fmt.Fprintf(o.IO.Err, "uccheck: --har: %v\n", err)
+			}
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if o.Verbose {
+		_ = reports.WriteTranscript(o.IO.Err, t, rd)
+	}
+	live := f.reportRun(t, verdicts)
+	f.done++
+	if c := live.Counts(); c.Failed+c.Errors > 0 {
+		f.failing++
+	}
+	if len(f.targets) > 1 {
+		if f.progress {
+			fmt.Fprint(o.IO.Out, "\r\x1b[K")
+		}
+		fmt.Fprintln(o.IO.Out, reports.TargetLine(live, reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}))
+		if f.progress {
+			fmt.Fprint(o.IO.Out, f.progressLine())
+		}
+	}
+}
+
+// judged records a target's results from the Ginkgo run.
+func (f *fleet) judged(i int, t *runner.Transcript, results []reports.Result) {
+	run := f.reportRun(t, results)
+	f.mu.Lock()
+	f.runs[i] = run
+	f.mu.Unlock()
+}
+
+// reportRun turns a transcript and its results into a report run.
+func (f *fleet) reportRun(t *runner.Transcript, results []reports.Result) *reports.Run {
+	run := &reports.Run{
+		Version: Version, Target: t.Target, Collection: f.coll.Source, User: t.User,
+		Simulated: f.simulated, Insecure: f.o.Insecure, APIToken: t.TokenSource.Shape == "api-token",
+		Started: t.Started, Duration: t.Duration, Aborted: t.Aborted, Interrupted: t.Interrupted,
+		Results: results, Redactor: reports.NewRedactor(t.Secrets),
+	}
+	for _, ex := range t.Exchanges {
+		e := reports.Exchange{Step: string(ex.Step), Request: ex.Request.Method + " " + ex.Request.URL,
+			DNS: ex.Timings.DNS, Connect: ex.Timings.Connect, TLS: ex.Timings.TLS, FirstByte: ex.Timings.FirstByte, Total: ex.Timings.Total}
+		if ex.Response != nil {
+			e.Status, e.Proto = ex.Response.Status, ex.Response.Proto
+		}
+		if ex.Err != nil {
+			e.Error = ex.Err.Error()
+		}
+		for _, r := range ex.Retries {
+			e.Retries = append(e.Retries, fmt.Sprintf("attempt %d: %s; waited %s", r.Attempt, r.Reason, reports.FormatDuration(r.Wait)))
+		}
+		run.Exchanges = append(run.Exchanges, e)
+	}
+	return run
+}
+
+// progressLine says how far a long run is, for a terminal.
+func (f *fleet) progressLine() string {
+	n := len(f.targets)
+	elapsed := time.Since(f.started)
+	eta := time.Duration(float64(elapsed) / float64(f.done) * float64(n-f.done))
+	return fmt.Sprintf("[%d/%d] %d with failures · ETA %s", f.done, n, f.failing, eta.Round(time.Second))
+}
+
+// writeReports writes every report asked for, each atomically, even when checks failed.
+func (f *fleet) writeReports(greport types.Report, fl *reports.Fleet) error {
+	o := f.o
+	var errs []string
+	write := func(flag, path string, render func() ([]byte, error)) {
+		if path == "" {
+			return
+		}
+		data, err := render()
+		if err == nil {
+			err = reports.WriteFileAtomic(path, data)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s %s: %v", flag, path, err))
+		}
+	}
+	write("--junit", o.JUnit, func() ([]byte, error) { return reports.JUnitFleet(greport, fl) })
+	write("--json", o.JSON, func() ([]byte, error) { return reports.JSON(fl) })
+	write("--html", o.HTML, func() ([]byte, error) { return reports.HTML(fl) })
+	if path, ok := o.IO.getenv("GITHUB_STEP_SUMMARY"); ok && path != "" {
+		if err := appendFile(path, reports.Markdown(fl)); err != nil {
+			errs = append(errs, fmt.Sprintf("GITHUB_STEP_SUMMARY %s: %v", path, err))
+		}
+	}
+	if len(errs) > 0 {
+		return &exitError{code: ExitUsage, err: fmt.Errorf("writing reports: %s", strings.Join(errs, "; "))}
+	}
+	return nil
+}
+
+func appendFile(path string, data []byte) error {
+	fh, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := fh.Write(data); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}
+
+// notRun is the transcript of a target the run never started: interrupted, or out of time.
+func notRun(t target, ctx context.Context) *runner.Transcript {
+	tr := &runner.Transcript{Target: t.Base, User: t.User}
+	if ctx.Err() == context.DeadlineExceeded {
+		tr.Aborted = "the run's deadline (--deadline) was reached before this target started"
+	} else {
+		tr.Aborted, tr.Interrupted = "interrupted before this target started", true
+	}
+	return tr
+}
+
+func (o *RunOptions) validate() error {
+	switch {
+	case o.Timeout <= 0:
+		return usageErr("--timeout must be positive, got %s", o.Timeout)
+	case o.Deadline < 0:
+		return usageErr("--deadline must not be negative, got %s", o.Deadline)
+	case o.MaxBody <= 0:
+		return usageErr("--max-body must be positive, got %d", o.MaxBody)
+	case o.Parallel < 1:
+		return usageErr("--parallel must be at least 1, got %d", o.Parallel)
+	case o.Retries < 0:
+		return usageErr("--retries must not be negative, got %d", o.Retries)
+	case o.CertMinDays < 0:
+		return usageErr("--cert-min-days must not be negative, got %d", o.CertMinDays)
+	case o.TokenScheme != "Basic" && o.TokenScheme != "Bearer":
+		return usageErr("--token-scheme %q: want Basic or Bearer", o.TokenScheme)
+	}
+	return nil
+}
+
+// targets collects --domain, --base-url and --domains-file, in that order, without duplicates.
+func (o *RunOptions) targets() ([]target, error) {
+	var out []target
+	seen := map[string]string{}
+	add := func(t target) error {
+		if prev, dup := seen[t.Base]; dup {
+			return usageErr("%s (%s) is named twice (first at %s): one session per tenant at a time", t.Base, t.Where, prev)
+		}
+		seen[t.Base] = t.Where
+		out = append(out, t)
+		return nil
+	}
+	for _, d := range o.Domains {
+		base, err := domainURL(d)
+		if err != nil {
+			return nil, err
+		}
+		if err := add(target{Base: base, Where: "--domain"}); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range o.BaseURLs {
+		base, err := baseURL(b)
+		if err != nil {
+			return nil, err
+		}
+		if err := add(target{Base: base, Where: "--base-url"}); err != nil {
+			return nil, err
+		}
+	}
+	if o.DomainsFile != "" {
+		data, err := os.ReadFile(o.DomainsFile)
+		if err != nil {
+			return nil, usageErr("--domains-file: %v", err)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for line := 1; sc.Scan(); line++ {
+			text, _, _ := strings.Cut(sc.Text(), "#")
+			fields := strings.Fields(text)
+			if len(fields) == 0 {
+				continue
+			}
+			where := fmt.Sprintf("%s:%d", o.DomainsFile, line)
+			if len(fields) > 3 {
+				return nil, usageErr("%s: want HOST[:PORT] or URL, then optionally USER and an environment variable name; got %d fields", where, len(fields))
+			}
+			var base string
+			if strings.Contains(fields[0], "://") {
+				base, err = baseURL(fields[0])
+			} else {
+				base, err = domainURL(fields[0])
+			}
+			if err != nil {
+				return nil, usageErr("%s: %v", where, err.(*exitError).err)
+			}
+			t := target{Base: base, Where: where}
+			if len(fields) > 1 {
+				t.User = fields[1]
+			}
+			if len(fields) > 2 {
+				t.credEnv = fields[2]
+			}
+			if err := add(t); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// credentials fills each target's user and password (or API token): its own from the domains
+// file's environment variable, else the run's.
+func (o *RunOptions) credentials(targets []target) error {
+	needShared := false
+	for i := range targets {
+		t := &targets[i]
+		if t.User == "" {
+			t.User = o.User
+		}
+		if t.credEnv != "" {
+			v, ok := o.IO.getenv(t.credEnv)
+			if !ok || v == "" {
+				return usageErr("%s: environment variable %s (its %s) is not set", t.Where, t.credEnv, map[bool]string{true: "API token", false: "password"}[o.APIToken != ""])
+			}
+			if o.APIToken != "" {
+				t.APIToken = v
+			} else {
+				t.Password = v
+			}
+			continue
+		}
+		if o.APIToken != "" {
+			t.APIToken = o.APIToken
+			continue
+		}
+		if t.User == "" {
+			return usageErr("%s (%s): no user: give --user (or UCCHECK_USER), or a user in the domains file", t.Base, t.Where)
+		}
+		needShared = true
+	}
+	if needShared {
+		if err := o.readPassword(); err != nil {
+			return err
+		}
+		for i := range targets {
+			if targets[i].Password == "" && targets[i].APIToken == "" {
+				targets[i].Password = o.Password
+			}
+		}
+	}
+	return nil
+}
+
+// readAPIToken reads --api-token-file; UCCHECK_API_TOKEN was read with the flags.
+func (o *RunOptions) readAPIToken() error {
+	if o.APITokenFile == "" {
+		return nil
+	}
+	if o.APIToken != "" {
+		return usageErr("the API token comes from both UCCHECK_API_TOKEN and --api-token-file: use one")
+	}
+	data, err := os.ReadFile(o.APITokenFile)
+	if err != nil {
+		return usageErr("--api-token-file: %v", err)
+	}
+	o.APIToken = strings.TrimSpace(firstLine(string(data)))
+	if o.APIToken == "" {
+		return usageErr("--api-token-file %s: empty", o.APITokenFile)
+	}
+	return nil
+}
+
+// parseShard reads "I/N" (1 <= I <= N).
+func parseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return 0, 0, usageErr("--shard %q: want I/N with 1 <= I <= N, e.g. 2/8", s)
+	}
+	return i, n, nil
+}
+
+// shard keeps the targets whose stable hash lands in shard i of n.
+func shard(targets []target, i, n int) []target {
+	var out []target
+	for _, t := range targets {
+		if ShardOf(t.Base, n) == i {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ShardOf returns the shard (1..n) a target lands in: FNV-1a of its base URL, so the same tenant
+// always lands in the same shard whatever else the list holds.
+func ShardOf(base string, n int) int {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(strings.ToLower(base)))
+	return int(h.Sum32()%uint32(n)) + 1
+}
+
+// parseBudgets reads --max-latency: one duration for every step, or step=duration pairs.
+func parseBudgets(s string) (map[runner.Step]time.Duration, error) {
+	if s == "" {
+		return nil, nil
+	}
+	out := map[runner.Step]time.Duration{}
+	if !strings.Contains(s, "=") {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return nil, usageErr("--max-latency %q: want a positive duration (2s) or step=duration pairs (login=2s,probe=1s)", s)
+		}
+		for _, step := range runner.Flow {
+			out[step] = d
+		}
+		return out, nil
+	}
+	known := map[runner.Step]bool{}
+	var names []string
+	for _, step := range runner.Flow {
+		known[step] = true
+		names = append(names, string(step))
+	}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		d, err := time.ParseDuration(v)
+		if !ok || err != nil || d <= 0 {
+			return nil, usageErr("--max-latency %q: %q is not step=duration", s, part)
+		}
+		if !known[runner.Step(k)] {
+			return nil, usageErr("--max-latency: unknown step %q (steps: %s)", k, strings.Join(names, ", "))
+		}
+		out[runner.Step(k)] = d
+	}
+	return out, nil
+}
