@@ -66,3 +66,31 @@ func TestNoLeaksAfterManyRuns(t *testing.T) {
 		t.Errorf("file descriptors: %d before, %d after 60 runs", baseFD, fd)
 	}
 }
+
+// TestLateLoginIsEnded: a login that answers after --timeout has opened a session on the server;
+// the runner waits a grace period to learn its token, judges the login as timed out, and ends it.
+func TestLateLoginIsEnded(t *testing.T) {
+	roles, _ := collections.Embedded().Roles()
+	sim := ucsim.New(ucsim.Options{Latency: 150 * time.Millisecond})
+	defer sim.Close()
+	tr, err := runner.Run(context.Background(), runner.Options{
+		BaseURL: sim.URL, User: sim.User(), Password: sim.Password(), Roles: roles,
+		Client: sim.Client(), Timeout: 50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := tr.Get(runner.StepLogin)
+	if login.Err == nil || login.Err.Kind != runner.ErrTimeout || login.Response != nil {
+		t.Fatalf("the late login: err %v, response %v; want a timeout and no judged response", login.Err, login.Response)
+	}
+	if len(sim.IssuedTokens()) == 0 {
+		t.Fatal("the simulator issued no token: the test proves nothing")
+	}
+	if n := sim.LiveSessions(); n != 0 {
+		t.Errorf("%d sessions left open by a late login", n)
+	}
+	if tr.Get(runner.StepCleanup) == nil {
+		t.Error("no cleanup EndSession was sent")
+	}
+}

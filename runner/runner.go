@@ -266,7 +266,7 @@ func (r *run) stopped(ctx context.Context, where string) {
 // answered reports whether any exchange so far got a response.
 func (r *run) answered() bool {
 	for _, ex := range r.t.Exchanges {
-		if ex.Response != nil {
+		if ex.Response != nil || ex.Late != nil {
 			return true
 		}
 	}
@@ -283,7 +283,17 @@ func (r *run) login(ctx context.Context) *Exchange {
 			r.issued(r.o.User, tok)
 		}
 	}
+	r.lateSession(ex, r.o.User)
 	return ex
+}
+
+// lateSession registers, for the cleanup to end, a session whose login answered too late.
+func (r *run) lateSession(ex *Exchange, user string) {
+	if ex.Late != nil {
+		if tok, _ := ExtractToken(ex.Late.Body); tok != "" {
+			r.issued(user, tok)
+		}
+	}
 }
 
 func (r *run) loginBad(ctx context.Context) *Exchange {
@@ -295,6 +305,7 @@ func (r *run) loginBad(ctx context.Context) *Exchange {
 			r.issued(r.bogusUser, tok)
 		}
 	}
+	r.lateSession(ex, r.bogusUser)
 	return ex
 }
 
@@ -484,13 +495,22 @@ func (r *run) send(ctx context.Context, step Step, it *collections.Item, vars, f
 			return ex
 		case <-time.After(wait):
 		}
-		ex.Response, ex.Err = nil, nil
+		ex.Response, ex.Err, ex.Late = nil, nil, nil
 	}
 }
 
 // attempt sends the request once and records the answer (or the error) and timings in ex.
 func (r *run) attempt(ctx context.Context, ex *Exchange, req *http.Request, body string) {
-	rctx, cancel := context.WithTimeout(ctx, r.o.Timeout)
+	limit := r.o.Timeout
+	if ex.Step == StepCleanup {
+		limit = max(limit, CleanupTimeout) // ending a session is worth waiting for
+	}
+	if opensSession[ex.Step] {
+		// A login that answers after --timeout may still have opened a session: wait a grace
+		// period longer to learn its token and end it, and judge the login as timed out.
+		limit += LoginGrace(r.o.Timeout)
+	}
+	rctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	var tm Timings
 	var dnsStart, connStart, tlsStart time.Time
@@ -541,8 +561,20 @@ func (r *run) attempt(ctx context.Context, ex *Exchange, req *http.Request, body
 			out.TLS.Subject, out.TLS.Issuer, out.TLS.NotAfter = r.leafSubject, r.leafIssuer, leaf.NotAfter
 		}
 	}
+	if opensSession[ex.Step] && tm.Total > r.o.Timeout {
+		ex.Late = out
+		ex.Err = &Error{Kind: ErrTimeout, Message: fmt.Sprintf("no complete answer within %s (--timeout); it came after %s", r.o.Timeout, tm.Total.Round(time.Millisecond)), Sent: true}
+		return
+	}
 	ex.Response = out
 }
+
+// LoginGrace is how much longer than the timeout a login is waited for: four timeouts, at most
+// CleanupTimeout.
+func LoginGrace(timeout time.Duration) time.Duration { return min(CleanupTimeout, 4*timeout) }
+
+// opensSession are the steps whose request may open a session on the server.
+var opensSession = map[Step]bool{StepLogin: true, StepLoginBad: true}
 
 var cipherNames sync.Map // uint16 -> string: tls.CipherSuiteName builds its lists on every call
 

@@ -60,9 +60,12 @@ type Exchange struct {
 	Request  Request
 	Response *Response // nil when the request could not be made
 	Err      *Error    // why the request could not be made; nil when a response came
-	Start    time.Time
-	Timings  Timings // of the last attempt
-	Retries  []Retry // the attempts that failed before the last one
+	// Late is a login's answer that came after --timeout (within the cleanup grace): judged as a
+	// timeout, but its token, if any, is ended.
+	Late    *Response
+	Start   time.Time
+	Timings Timings // of the last attempt
+	Retries []Retry // the attempts that failed before the last one
 }
 
 // Retry is one failed attempt that was sent again.

@@ -161,7 +161,7 @@ func New(opts Options) *Server {
 	if s.faults[HostileRedirectOtherHost] {
 		s.Sink = newSink()
 	}
-	s.ts = httptest.NewUnstartedServer(s.count(s.slow(s.hostile(stripTenant(mux)))))
+	s.ts = httptest.NewUnstartedServer(stripTenant(s.count(s.slow(s.hostile(mux)))))
 	switch {
 	case s.faults[FaultPlainHTTP]:
 		s.ts.Start()
