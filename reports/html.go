@@ -98,7 +98,7 @@ func latencyChart(stats []Stats) template.HTML {
 	const rowH, labelW, barW = 42, 150, 520
 	h := len(stats)*rowH + 30
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="latency per step">`, labelW+barW+120, h)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="latency per step">`, labelW+barW+300, h)
 	for i, s := range stats {
 		y := i*rowH + 10
 		fmt.Fprintf(&b, `<text x="0" y="%d" class="lbl">%s</text>`, y+20, template.HTMLEscapeString(s.Step))
