@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 )
 
 // Page is a page under test (a form, or an integrator's iframe page) and what serves it. The
@@ -128,12 +127,4 @@ func noStore(h http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		h.ServeHTTP(w, r)
 	})
-}
-
-// joinPath returns base (an origin) followed by path.
-func joinPath(base, path string) string {
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	return base + path
 }
