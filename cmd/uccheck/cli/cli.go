@@ -125,6 +125,7 @@ With no --domain, 'uccheck run' runs against a built-in uContact simulator.`,
 	root.SetErr(streams.Err)
 	root.SetIn(streams.In)
 	root.AddCommand(newRunCmd(streams, nil), newServeCmd(streams, nil), newVersionCmd(streams))
+	root.AddCommand(newCrossdomainCmd(streams, nil))
 	return root
 }
 
