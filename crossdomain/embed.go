@@ -67,7 +67,7 @@ func (s *Session) CheckEmbed(ctx context.Context, o EmbedOptions) *EmbedResult {
 		res.Err = errorOf(err)
 		return res
 	}
-	defer t.close()
+	defer s.releaseTab(t)
 	defer func() {
 		res.Console = t.consoleEntries()
 		if s.opts.Screenshots && ctx.Err() == nil {

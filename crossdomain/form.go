@@ -105,7 +105,7 @@ func (s *Session) runScenario(ctx context.Context, h, e *site, formPath, name, s
 		sc.Err = errorOf(err)
 		return sc
 	}
-	defer t.close()
+	defer s.releaseTab(t)
 	if err := t.navigate(ctx, h.URL+"/__uccheck/form?src="+url.QueryEscape(formPath)); err != nil {
 		sc.Err = errorOf(err)
 	}

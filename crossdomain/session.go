@@ -77,6 +77,10 @@ type Session struct {
 	loopback         []*httptest.Server // serve loopback origins on their very ports
 	served           map[string]bool    // the origins a helper frame can be loaded from
 
+	idle    chan *tab // open tabs kept for reuse
+	mu      sync.Mutex
+	closing bool
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -111,6 +115,7 @@ func Start(ctx context.Context, o Options) (*Session, error) {
 		binding: "__uccheck_" + nonce,
 		barrier: "uccheck-barrier-" + nonce,
 		served:  map[string]bool{},
+		idle:    make(chan *tab, idleTabs),
 	}
 	cfg, _ := json.Marshal(map[string]any{"binding": s.binding, "barrierKey": s.barrier, "settle": o.Settle.Milliseconds()})
 	s.inject = "const CFG = " + string(cfg) + ";\n" + injectJS
@@ -265,6 +270,12 @@ func (s *Session) Version() string { return s.version }
 // removes its profile folder, and stops the servers. It is safe to call more than once.
 func (s *Session) Close() error {
 	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closing = true
+		s.mu.Unlock()
+		for len(s.idle) > 0 {
+			(<-s.idle).close()
+		}
 		if s.browserCtx != nil {
 			cctx, cancel := context.WithTimeout(s.browserCtx, closeTimeout)
 			err := chromedp.Cancel(cctx)

@@ -47,8 +47,62 @@ type tab struct {
 	changed  chan struct{}                              // closed when something arrives
 }
 
-// openTab opens a tab with the harness's binding and script installed. Stop it with close.
+// openTab returns a tab with the harness's binding and script installed: an idle one of the
+// session's when there is one (opening a tab costs more than loading a page), else a new one.
+// Give it back with releaseTab.
 func (s *Session) openTab(ctx context.Context, bypassCSP bool) (*tab, error) {
+	select {
+	case t := <-s.idle:
+		err := t.do(ctx, func(ctx context.Context) error {
+			_, err := chromedp.Call(ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: bypassCSP})
+			return err
+		})
+		if err == nil {
+			return t, nil
+		}
+		t.close()
+	default:
+	}
+	return s.newTab(ctx, bypassCSP)
+}
+
+// idleTabs is how many tabs a session keeps open for reuse.
+const idleTabs = 6
+
+// releaseTab gives a tab back: it is emptied (about:blank, and what it recorded forgotten) and kept
+// for the next check, or closed.
+func (s *Session) releaseTab(t *tab) {
+	ctx, cancel := context.WithTimeout(t.ctx, 2*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil || t.ctx.Err() != nil {
+		t.close()
+		return
+	}
+	t.reset()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		t.close()
+		return
+	}
+	select {
+	case s.idle <- t:
+	default:
+		t.close()
+	}
+}
+
+// reset forgets what the tab recorded.
+func (t *tab) reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.records, t.console = nil, nil
+	close(t.changed)
+	t.changed = make(chan struct{})
+}
+
+// newTab opens a new tab with the harness's binding and script installed.
+func (s *Session) newTab(ctx context.Context, bypassCSP bool) (*tab, error) {
 	tctx, cancel := chromedp.NewContext(s.browserCtx)
 	t := &tab{
 		s: s, ctx: tctx, cancel: cancel,
@@ -89,12 +143,8 @@ func (s *Session) openTab(ctx context.Context, bypassCSP bool) (*tab, error) {
 		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: s.inject}); err != nil {
 			return err
 		}
-		if bypassCSP {
-			if _, err := chromedp.Call(ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true}); err != nil {
-				return err
-			}
-		}
-		return nil
+		_, err := chromedp.Call(ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: bypassCSP})
+		return err
 	})
 	if err != nil {
 		t.close()
@@ -215,6 +265,12 @@ func (t *tab) listen(ev any) {
 		close(t.changed)
 		t.changed = make(chan struct{})
 		t.mu.Unlock()
+	case *page.EventJavascriptDialogOpening:
+		// A dialog would block the page until the timeout: note it and accept it, as a person would.
+		t.addConsole(ConsoleEntry{Level: "dialog", Text: fmt.Sprintf("%s(%q), accepted by the harness", e.Type, e.Message), URL: e.URL})
+		go func() {
+			_, _ = chromedp.Call(t.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}()
 	case *runtime.EventConsoleAPICalled:
 		level := string(e.Type)
 		if level != "error" && level != "warning" && level != "assert" {
