@@ -19,7 +19,7 @@ import (
 func TestParseOrigin(t *testing.T) {
 	for _, tc := range []struct {
 		in, want, err string
-		loopback     bool
+		loopback      bool
 	}{
 		{in: "https://crm.example.test", want: "https://crm.example.test"},
 		{in: "https://CRM.example.test:443/", want: "https://crm.example.test"},
