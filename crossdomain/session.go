@@ -257,12 +257,6 @@ func (s *Session) mapOrigins(origins []string, helper http.Handler) ([]string, e
 	return rules, nil
 }
 
-// Serves says whether a helper frame can be loaded from the origin in this session.
-func (s *Session) Serves(origin string) bool {
-	o, err := ParseOrigin(origin)
-	return err == nil && s.served[o.String()]
-}
-
 // Version returns the browser's product and version, "HeadlessChrome/156.0.8078.108".
 func (s *Session) Version() string { return s.version }
 
