@@ -276,7 +276,7 @@ func TestCLIUnreachable(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`<!doctype html><p>no button here</p>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := runUccheck(t, "crossdomain", "--form", "http://127.0.0.1:1/form.html", "--embed", file, "--click", "#save", "--timeout", "1s")
+	r := runUccheck(t, "crossdomain", "--form", "http://127.0.0.1:1/form.html", "--embed", file, "--click", "#save", "--timeout", "3s")
 	if r.code != 3 {
 		t.Fatalf("exit %d, want 3\n%s%s", r.code, r.stdout, r.stderr)
 	}
