@@ -284,7 +284,7 @@ func TestCLIUnreachable(t *testing.T) {
 		"! " + dispositionCall,
 		"error (could not ask): http://127.0.0.1:1/form.html could not be fetched",
 		"! " + messageShape,
-		`error (could not ask): no element of the page matches "#save" (waited 1s)`,
+		`error (could not ask): no element of the page matches "#save" (waited 3s)`,
 		"5 checks: 0 passed, 0 failed, 5 errors, 0 skipped",
 	} {
 		if !strings.Contains(r.stdout, want) {

@@ -80,6 +80,7 @@ type Session struct {
 	idle    chan *tab // open tabs kept for reuse
 	mu      sync.Mutex
 	closing bool
+	notes   []string // chromedp's last log messages
 
 	closeOnce sync.Once
 	closeErr  error
@@ -185,7 +186,30 @@ func Start(ctx context.Context, o Options) (*Session, error) {
 func (s *Session) allocCtx(flags []chromedp.ExecAllocatorOption) {
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), flags...)
 	s.allocCancel = allocCancel
-	s.browserCtx, s.browserCancel = chromedp.NewContext(allocCtx)
+	// chromedp logs to the standard logger by default; the package prints nothing, so its
+	// messages are kept (the last few) for the errors that need them.
+	s.browserCtx, s.browserCancel = chromedp.NewContext(allocCtx, chromedp.WithLogf(s.note), chromedp.WithErrorf(s.note))
+}
+
+// maxNotes is how many of chromedp's log messages a session keeps.
+const maxNotes = 20
+
+// note keeps one of chromedp's log messages.
+func (s *Session) note(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.notes) == maxNotes {
+		s.notes = s.notes[1:]
+	}
+	s.notes = append(s.notes, fmt.Sprintf(format, args...))
+}
+
+// Notes returns the last messages the browser connection logged (errors writing to a browser that
+// went away, unknown events), for diagnosis.
+func (s *Session) Notes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.notes...)
 }
 
 // mapOrigins makes every origin in origins, and their foreign look-alikes, loadable in the browser:
