@@ -1,7 +1,8 @@
 // Package ucsim is a simulator of the uContact "Integra" auth endpoints, shaped like
 // httptest.NewTLSServer: New returns a started server on 127.0.0.1 with its URL, its CA and a
 // client that trusts it. Each Fault breaks exactly one documented behaviour, so that every
-// uccheck check can be shown to fail when the server breaks what it checks.
+// uccheck check can be shown to fail when the server breaks what it checks. It also serves the
+// CrossDomain reference pages and their faulty variants (see CrossdomainPages).
 package ucsim
 
 import (
@@ -158,6 +159,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc(PathGetUserToken, s.getUserToken)
 	mux.HandleFunc(PathEndSession, s.endSession)
 	mux.HandleFunc(PathCampaignStatus, s.campaignStatus)
+	mux.Handle(PathCrossdomain, CrossdomainHandler())
 	if s.faults[HostileRedirectOtherHost] {
 		s.Sink = newSink()
 	}

@@ -126,7 +126,7 @@ With no --domain, 'uccheck run' runs against a built-in uContact simulator.
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
 	root.SetIn(streams.In)
-	root.AddCommand(newRunCmd(streams, nil), newServeCmd(streams, nil), newMergeCmd(streams), newVersionCmd(streams))
+	root.AddCommand(newRunCmd(streams, nil), newServeCmd(streams, nil), newCrossdomainCmd(streams, nil), newMergeCmd(streams), newVersionCmd(streams))
 	return root
 }
 
