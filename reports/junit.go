@@ -31,7 +31,9 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 	defer os.RemoveAll(tmp)
 	raw := filepath.Join(tmp, "ginkgo.xml")
 	cfg := reporters.JunitReportConfig{OmitLeafNodeType: true, OmitSuiteSetupNodes: true, OmitCapturedStdOutErr: true, OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped | types.SpecStateFailed | types.SpecStateTimedout | types.SpecStatePanicked | types.SpecStateAborted | types.SpecStateInterrupted}
-	if err := reporters.GenerateJUnitReportWithConfig(g, raw, cfg); err != nil {
+	// Ginkgo's reporter writes a file: give it a copy with every text redacted, so that no secret
+	// touches the disk even for a moment.
+	if err := reporters.GenerateJUnitReportWithConfig(redactedReport(g, f.Redactor()), raw, cfg); err != nil {
 		return nil, fmt.Errorf("junit: ginkgo's reporter: %w", err)
 	}
 	data, err := os.ReadFile(raw)
@@ -118,6 +120,32 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 	}
 	doc.Time = f.Duration.Seconds()
 	return encodeJUnit(doc, f.Redactor())
+}
+
+// redactedReport returns a copy of a Ginkgo report whose texts are redacted and whose report
+// entries are left out (the post-processing reads them from the original).
+func redactedReport(g types.Report, rd *Redactor) types.Report {
+	out := g
+	out.SpecReports = make(types.SpecReports, len(g.SpecReports))
+	for i, sr := range g.SpecReports {
+		sr.LeafNodeText = rd.Redact(sr.LeafNodeText)
+		sr.ContainerHierarchyTexts = redactAll(sr.ContainerHierarchyTexts, rd)
+		sr.Failure.Message = rd.Redact(sr.Failure.Message)
+		sr.Failure.ForwardedPanic = rd.Redact(sr.Failure.ForwardedPanic)
+		sr.CapturedGinkgoWriterOutput = rd.Redact(sr.CapturedGinkgoWriterOutput)
+		sr.CapturedStdOutErr = rd.Redact(sr.CapturedStdOutErr)
+		sr.ReportEntries = nil
+		out.SpecReports[i] = sr
+	}
+	return out
+}
+
+func redactAll(in []string, rd *Redactor) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = rd.Redact(s)
+	}
+	return out
 }
 
 // suiteFor starts a target's <testsuite> with its properties.
