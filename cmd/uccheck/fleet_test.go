@@ -436,3 +436,114 @@ func TestDeadline(t *testing.T) {
 		t.Errorf("the report does not say the deadline stopped the run")
 	}
 }
+
+// blockingFront passes everything to the simulator except the paths given, which block until the
+// client goes away or the test ends; blocked receives one value per blocked request.
+func blockingFront(t *testing.T, sim *ucsim.Server, paths ...string) (*httptest.Server, chan struct{}) {
+	target, _ := url.Parse(sim.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.Transport = sim.Client().Transport
+	blocked := make(chan struct{}, 64)
+	release := make(chan struct{})
+	front := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, p := range paths {
+			if strings.HasSuffix(r.URL.Path, p) {
+				blocked <- struct{}{}
+				select {
+				case <-r.Context().Done():
+				case <-release:
+				}
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	front.EnableHTTP2 = true
+	front.StartTLS()
+	t.Cleanup(front.Close)
+	t.Cleanup(func() { close(release) })
+	return front, blocked
+}
+
+// TestInterruptManyTargets: SIGINT while one of several tenants is in flight ends its session,
+// marks the tenants not started as not run, and still writes one testsuite per tenant.
+func TestInterruptManyTargets(t *testing.T) {
+	sim := ucsim.New(ucsim.Options{Password: testPassword})
+	defer sim.Close()
+	front, blocked := blockingFront(t, sim, ucsim.PathCampaignStatus)
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "u.xml")
+	cmd, stdout, stderr := command(map[string]string{"UCCHECK_PASSWORD": sim.Password()},
+		"run", "--base-url", front.URL+"/a", "--base-url", front.URL+"/b", "--base-url", front.URL+"/c",
+		"--parallel", "1", "--ca-cert", writeCA(t, dir, pemOf(front)), "--user", "Admin", "--junit", junit)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-blocked:
+	case <-time.After(15 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("the probe never blocked")
+	}
+	_ = cmd.Process.Signal(os.Interrupt)
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(15 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("uccheck did not end after SIGINT")
+	}
+	if code := exitCode(t, err); code != 130 {
+		t.Fatalf("exit %d, want 130\n%s\n%s", code, stdout, stderr)
+	}
+	if n := sim.LiveSessions(); n != 0 {
+		t.Errorf("%d sessions left open", n)
+	}
+	suites := readSuites(t, junit)
+	if len(suites) != 3 {
+		t.Fatalf("%d testsuites, want 3", len(suites))
+	}
+	for _, s := range suites[1:] {
+		for _, c := range s.Cases {
+			if c.Skipped == nil || !strings.Contains(c.Skipped.Message, "not run") {
+				t.Errorf("%s %s: want skipped as not run", s.Name, caseID(c.Name))
+			}
+		}
+	}
+}
+
+// TestSecondInterruptExitsAtOnce: the first SIGINT starts the cleanup; when EndSession itself
+// hangs, a second SIGINT ends uccheck without waiting for it.
+func TestSecondInterruptExitsAtOnce(t *testing.T) {
+	sim := ucsim.New(ucsim.Options{Password: testPassword})
+	defer sim.Close()
+	front, blocked := blockingFront(t, sim, ucsim.PathCampaignStatus, ucsim.PathEndSession)
+	dir := t.TempDir()
+	cmd, stdout, stderr := command(map[string]string{"UCCHECK_PASSWORD": sim.Password()},
+		"run", "--base-url", front.URL, "--ca-cert", writeCA(t, dir, pemOf(front)), "--user", "Admin")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for _, what := range []string{"the probe", "the cleanup's EndSession"} {
+		select {
+		case <-blocked:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatalf("%s never blocked\n%s\n%s", what, stdout, stderr)
+		}
+		_ = cmd.Process.Signal(os.Interrupt)
+	}
+	select {
+	case err := <-done:
+		if code := exitCode(t, err); code != 130 {
+			t.Errorf("exit %d, want 130", code)
+		}
+	case <-time.After(4 * time.Second): // the cleanup alone would wait 5s
+		_ = cmd.Process.Kill()
+		t.Fatal("a second SIGINT did not end uccheck while EndSession hung")
+	}
+}
