@@ -110,7 +110,7 @@ func Parse(data []byte, source string) (*Collection, error) {
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
 		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: errors.New("not valid JSON")}
 	}
-	pc, err := postman.ParseCollection(bytes.NewReader(data))
+	pc, err := parseLibrary(data)
 	if err != nil {
 		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: fmt.Errorf("not a Postman collection this version can read: %w", err)}
 	}

@@ -37,6 +37,7 @@ type RunOptions struct {
 	JUnit         string
 	Skip, Only    []string
 	Collection    string
+	Roles         collections.RoleOverrides // --login-item, --probe-item, --logout-item
 	Vars          []string
 	NoColor       bool
 
@@ -98,6 +99,7 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.StringArrayVar(&o.Only, "only", nil, "judge only check `ID` (or a group); repeatable")
 	f.StringVar(&o.Collection, "collection", "", "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\")")
 	f.StringArrayVar(&o.Vars, "var", nil, "set collection variable `KEY=VALUE`; repeatable")
+	addRoleItemFlags(f, &o.Roles)
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
 	return cmd
 }
@@ -112,7 +114,7 @@ func runRun(o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	coll, roles, err := loadCollection(o.Collection)
+	coll, roles, err := loadCollection(o.Collection, o.Roles)
 	if err != nil {
 		return err
 	}
@@ -291,7 +293,7 @@ func loadCA(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-func loadCollection(path string) (*collections.Collection, collections.Roles, error) {
+func loadCollection(path string, overrides collections.RoleOverrides) (*collections.Collection, collections.Roles, error) {
 	var c *collections.Collection
 	if path == "" {
 		c = collections.Embedded()
@@ -301,7 +303,7 @@ func loadCollection(path string) (*collections.Collection, collections.Roles, er
 			return nil, collections.Roles{}, usageErr("%v", err)
 		}
 	}
-	roles, err := c.Roles()
+	roles, err := c.RolesWith(overrides)
 	if err != nil {
 		return nil, roles, usageErr("%v", err)
 	}
