@@ -32,6 +32,7 @@ func Prepare(data []byte, o ScrubOptions) (*Prepared, error) {
 		return nil, errors.New("want a JSON object (a Postman collection)")
 	}
 	stripImport(doc)
+	ensureInfo(doc)
 	p := &Prepared{}
 	p.Scrubbed, p.Secrets = scrubDoc(doc, o)
 	if info := doc.get("info"); info != nil {

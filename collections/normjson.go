@@ -322,19 +322,25 @@ func importHash(doc *jsonValue) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// stampImport sets the import marker in the document's info (created when missing).
-func stampImport(doc *jsonValue) {
-	if doc.kind != jsonObject {
-		return
-	}
-	hash := importHash(doc)
+// ensureInfo gives a document an "info" object, first, when it has none (or a value that is not
+// an object), so that the import marker has a place.
+func ensureInfo(doc *jsonValue) *jsonValue {
 	info := doc.get("info")
 	if info == nil || info.kind != jsonObject {
 		info = &jsonValue{kind: jsonObject}
 		doc.del("info")
 		doc.members = append([]jsonMember{{key: "info", value: info}}, doc.members...)
 	}
-	info.set(ImportMarkerKey, jsonStr(hash))
+	return info
+}
+
+// stampImport sets the import marker in the document's info (see ensureInfo).
+func stampImport(doc *jsonValue) {
+	if doc.kind != jsonObject {
+		return
+	}
+	info := ensureInfo(doc)
+	info.set(ImportMarkerKey, jsonStr(importHash(doc)))
 }
 
 // stripImport removes the import marker and returns what it said ("" when there was none).

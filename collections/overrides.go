@@ -33,11 +33,9 @@ const WhyOverride = "override: "
 
 // RolesWith finds the role items as Roles does, except that a role with an override is filled by
 // the item it names (by path, else by name) and that item is left out of detection for the
-// others. With no override it returns what Roles returns.
+// others, and that an error also names the override flag. The probe's fallback is the first item
+// whose URL path is neither login's nor logout's.
 func (c *Collection) RolesWith(o RoleOverrides) (Roles, error) {
-	if o == (RoleOverrides{}) {
-		return c.Roles()
-	}
 	r := Roles{Why: map[Role]string{}}
 	taken := map[*Item]Role{}
 	set := func(role Role, it *Item, why string) {
@@ -106,6 +104,9 @@ func (c *Collection) FindItem(ref string) (*Item, string, error) {
 	want := normalPath(ref)
 	for _, it := range c.Items {
 		if normalPath(it.PathString()) == want {
+			if len(it.Path) == 1 {
+				return it, "name", nil // an item outside any folder: its path is its name
+			}
 			return it, "path", nil
 		}
 	}

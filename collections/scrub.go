@@ -206,7 +206,9 @@ var (
 	// key=value in a query string or a urlencoded body.
 	formKVRE = regexp.MustCompile(`(?:^|[?&;\s])([A-Za-z0-9_.\-\[\]]+)=([^&\s#"';,]*)`)
 	// key: value in prose, the value up to a blank ("user: ana / password: x.").
-	proseKVRE = regexp.MustCompile(`(?:^|[\s(\[,;/])([A-Za-z][A-Za-z0-9_\-]*)[ \t]*:[ \t]*([^\s"'<>,;{}\[\]]+)`)
+	proseKVRE    = regexp.MustCompile(`(?:^|[\s(\[,;/])([A-Za-z][A-Za-z0-9_\-]*)[ \t]*:[ \t]*([^\s"'<>,;{}\[\]]+)`)
+	schemeWordRE = regexp.MustCompile(`^(?i)(basic|bearer|token|digest)$`)
+	nextWordRE   = regexp.MustCompile(`^[ \t]+[^\s"'<>,;]+`)
 	// key: value, one per line (a header list written as text, YAML, prose).
 	lineKVRE = regexp.MustCompile(`(?m)^[ \t]*([A-Za-z][A-Za-z0-9_\-]*)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*$`)
 	// <key>value</key>.
@@ -517,6 +519,12 @@ func (s *scrubber) embedded(v string, ctx scrubCtx, field string) string {
 			add(m, []int{1}, []int{2})
 		}
 		for _, m := range proseKVRE.FindAllStringSubmatchIndex(v, -1) {
+			// "Authorization: Basic xyz": the value is the scheme and what follows it.
+			if schemeWordRE.MatchString(v[m[4]:m[5]]) {
+				if loc := nextWordRE.FindStringIndex(v[m[5]:]); loc != nil {
+					m[5] += loc[1]
+				}
+			}
 			// Leave a sentence's final punctuation out of the value.
 			for m[5] > m[4] && strings.ContainsRune(".)!?", rune(v[m[5]-1])) {
 				m[5]--
@@ -556,25 +564,29 @@ func (s *scrubber) embedded(v string, ctx scrubCtx, field string) string {
 	if len(keep) == 0 {
 		return v
 	}
-	// Replace from the end, skipping a match that overlaps one already replaced.
+	// Of overlapping matches keep the one that starts first (the longest of those): the outer
+	// one, so that "password: <x>y</x>" is scrubbed whole. Then replace from the end.
 	sort.SliceStable(keep, func(i, j int) bool {
 		if keep[i].start != keep[j].start {
-			return keep[i].start > keep[j].start
+			return keep[i].start < keep[j].start
 		}
 		return keep[i].end > keep[j].end
 	})
-	lastStart := len(v)
+	chosen := keep[:0]
 	for _, f := range keep {
-		if f.end > lastStart {
+		if n := len(chosen); n > 0 && f.start < chosen[n-1].end {
 			continue
 		}
+		chosen = append(chosen, f)
+	}
+	for i := len(chosen) - 1; i >= 0; i-- {
+		f := chosen[i]
 		val := v[f.start:f.end]
 		with := replacement(f.key, val, false)
 		s.secret(val)
 		s.secret(unescapeMaybe(val))
 		v = v[:f.start] + with + v[f.end:]
 		s.record(ctx, field, f.rule, with)
-		lastStart = f.start
 	}
 	return v
 }

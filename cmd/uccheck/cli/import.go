@@ -177,11 +177,11 @@ func runImport(o *ImportOptions) error {
 		case exists && tgt.Content == nil:
 			fmt.Fprintf(&b, "\n(no diff: %s is not valid JSON)\n", target)
 		default:
-			oldName, oldText := "/dev/null", ""
+			oldName, newName, oldText := "/dev/null", diffName("b/", target), ""
 			if exists {
-				oldName, oldText = "a/"+filepath.ToSlash(target), string(tgt.Content)
+				oldName, oldText = diffName("a/", target), string(tgt.Content)
 			}
-			d := textdiff.Unified(oldName, "b/"+filepath.ToSlash(target), oldText, string(prepared.Content))
+			d := textdiff.Unified(oldName, newName, oldText, string(prepared.Content))
 			if d == "" {
 				d = "(no difference in the normalised JSON)\n"
 			}
@@ -287,6 +287,14 @@ func writeChanges(b *strings.Builder, target string, cs *collections.ChangeSet) 
 	for _, d := range cs.Collection {
 		fmt.Fprintf(b, "  collection: %s\n", d)
 	}
+}
+
+// diffName names a side of the diff as git does ("a/collections/x.json"); an absolute path as it is.
+func diffName(side, path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.ToSlash(path)
+	}
+	return side + filepath.ToSlash(path)
 }
 
 func roleFlags(o collections.RoleOverrides) string {

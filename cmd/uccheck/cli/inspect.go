@@ -211,14 +211,14 @@ func Inspect(c *collections.Collection, roles collections.Roles, roleErr error, 
 	}
 	roleOf := map[*collections.Item]collections.Role{}
 	for r, it := range byRole {
-		if it != nil && roleErr == nil {
+		if it != nil {
 			roleOf[it] = r
 		}
 	}
 	for _, it := range c.Items {
 		ii := InspectItem{Path: it.Path, Method: it.Method, URL: it.URL}
 		if r, ok := roleOf[it]; ok {
-			ii.Role, ii.Runs = string(r), true
+			ii.Role, ii.Runs = string(r), roleErr == nil
 		} else {
 			ii.WriteHint = collections.WriteHint(it)
 		}
