@@ -482,8 +482,28 @@ type kvMatch struct {
 	key, rule  string
 }
 
+// mayHoldSecretKey is embedded's cheap filter: a key that names a secret folds to a substring of
+// the folded text, so text whose folded form holds no secret word holds no such key.
+func mayHoldSecretKey(v string) bool {
+	f := foldKey(v)
+	for _, w := range secretWords {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	for k := range secretKeys {
+		if strings.Contains(f, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // embedded scrubs "key: value" shapes inside a string whose key names a secret.
 func (s *scrubber) embedded(v string, ctx scrubCtx, field string) string {
+	if !strings.Contains(v, "@") && !mayHoldSecretKey(v) {
+		return v
+	}
 	var found []kvMatch
 	group := func(m []int, idx ...int) (int, int, bool) {
 		for _, i := range idx {
