@@ -582,3 +582,19 @@ func TestExamplesDoNotStopTheLoader(t *testing.T) {
 		t.Fatal("a bad request loaded once the examples were dropped")
 	}
 }
+
+// TestSweepSparesCommonWords: a secret that is an ordinary word is scrubbed where it is, but not
+// cut out of every other string (here, the login form's "password" field name).
+func TestSweepSparesCommonWords(t *testing.T) {
+	in := `{"variable":[{"key":"passwordField","value":"password"}],"item":[{"name":"a","request":{"url":"https://h/Integra/resources/auth/getUserToken","body":{"mode":"urlencoded","urlencoded":[{"key":"password","value":"{{password}}"}]}}}]}`
+	p, err := Prepare([]byte(in), ScrubOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(p.Output, []byte(`"key": "password"`)) {
+		t.Errorf("the form field's name was cut:\n%s", p.Output)
+	}
+	if bytes.Contains(p.Output, []byte(`"value": "password"`)) {
+		t.Errorf("the secret stayed:\n%s", p.Output)
+	}
+}

@@ -634,12 +634,28 @@ func (s *scrubber) credentials(v string, ctx scrubCtx, field string) string {
 	return v
 }
 
-// sweep removes, from every string, any value scrubbed elsewhere (6 characters or more), as it
-// is, URL-escaped or base64-encoded: a password that also sits in a description or an example.
+// sweepable says whether a scrubbed value is distinctive enough to remove wherever it occurs: 6
+// characters or more with something besides letters, or 12 letters or more. A secret that is a
+// common word ("password" as the value of a "passwordField" variable) would otherwise cut that word
+// out of every key and URL of the collection.
+func sweepable(v string) bool {
+	if len(v) < 6 {
+		return false
+	}
+	for _, r := range v {
+		if !unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return len(v) >= 12
+}
+
+// sweep removes, from every string, any value scrubbed elsewhere (see sweepable), as it is,
+// URL-escaped or base64-encoded: a password that also sits in a description or an example.
 func (s *scrubber) sweep(v *jsonValue) {
 	var needles []string
 	for f := range s.found {
-		if len(f) < 6 {
+		if !sweepable(f) {
 			continue
 		}
 		needles = append(needles, f, url.QueryEscape(f), url.PathEscape(f), base64.StdEncoding.EncodeToString([]byte(f)))

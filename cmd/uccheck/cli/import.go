@@ -57,6 +57,9 @@ func newImportCmd(streams IO, runF func(*ImportOptions) error) *cobra.Command {
 It does not overwrite a file with local changes (one not written by uccheck import, or edited
 since) unless --force: see docs/collections.md#local-changes. --dry-run writes nothing.
 
+Every flag can also be set by UCCHECK_<FLAG> (UCCHECK_TO, UCCHECK_DRY_RUN...);
+UCCHECK_SECRET_PATTERN takes one expression per line. A flag on the command line wins.
+
 ` + exitCodesHelp,
 		Example: `  uccheck import ~/Downloads/Integra.postman_collection.json
   uccheck import vendor.json --to collections/integra.json --dry-run --diff

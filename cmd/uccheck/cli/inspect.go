@@ -49,7 +49,7 @@ dialers, uploads...: see docs/collections.md#writes).
 
 --json prints the same as JSON for scripts (fields: docs/collections.md#inspect-json).
 It exits 2 when a run with the same flags would stop before sending anything (no item for a
-role, a variable unset).
+role, a variable unset). Flags can also be set by UCCHECK_<FLAG>, as for run.
 
 ` + exitCodesHelp,
 		Example: `  uccheck inspect
