@@ -110,7 +110,7 @@ func Parse(data []byte, source string) (*Collection, error) {
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
 		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: errors.New("not valid JSON")}
 	}
-	pc, err := postman.ParseCollection(bytes.NewReader(data))
+	pc, err := parseLibrary(data)
 	if err != nil {
 		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: fmt.Errorf("not a Postman collection this version can read: %w", err)}
 	}
@@ -275,6 +275,15 @@ func jsonErrorPlace(data []byte, err error) string {
 	}
 	if off < 0 {
 		return ""
+	}
+	// Decoders differ on whether the offset counts the bad byte: point at the next byte that is
+	// not white space, which is the one that was wrong.
+	next := off
+	for next < int64(len(data)) && strings.ContainsRune(" \t\r\n", rune(data[next])) {
+		next++
+	}
+	if next < int64(len(data)) { // at the end of the data, the last byte read is the place
+		off = next
 	}
 	return lineCol(data, off)
 }

@@ -126,7 +126,8 @@ With no --domain, 'uccheck run' runs against a built-in uContact simulator.
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
 	root.SetIn(streams.In)
-	root.AddCommand(newRunCmd(streams, nil), newServeCmd(streams, nil), newCrossdomainCmd(streams, nil), newMergeCmd(streams), newVersionCmd(streams))
+	root.AddCommand(newRunCmd(streams, nil), newServeCmd(streams, nil), newCrossdomainCmd(streams, nil),
+		newInspectCmd(streams, nil), newImportCmd(streams, nil), newMergeCmd(streams), newVersionCmd(streams))
 	return root
 }
 
@@ -143,7 +144,8 @@ func newVersionCmd(streams IO) *cobra.Command {
 }
 
 // bindEnv fills every flag the command line left unset from UCCHECK_<FLAG_NAME> (dashes become
-// underscores). List flags take comma-separated values, except --var: one KEY=VALUE per line.
+// underscores). List flags take comma-separated values, except --var (one KEY=VALUE per line)
+// and --secret-pattern (one expression per line: a regular expression may hold commas).
 func bindEnv(fs *pflag.FlagSet, streams IO) error {
 	var err error
 	fs.VisitAll(func(f *pflag.Flag) {
@@ -157,7 +159,7 @@ func bindEnv(fs *pflag.FlagSet, streams IO) error {
 		}
 		var parts []string
 		switch {
-		case f.Name == "var":
+		case f.Name == "var" || f.Name == "secret-pattern":
 			parts = strings.Split(strings.TrimSpace(v), "\n")
 		case strings.HasSuffix(f.Value.Type(), "Array") || strings.HasSuffix(f.Value.Type(), "Slice"):
 			parts = strings.Split(v, ",")

@@ -27,7 +27,7 @@ func parseRun(t *testing.T, env map[string]string, args ...string) (*RunOptions,
 		got = o
 		return nil
 	})
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra reads os.Args (go test flags) for nil
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	err := cmd.Execute()

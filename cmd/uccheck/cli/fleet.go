@@ -41,7 +41,7 @@ func runRun(o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	coll, roles, err := loadCollection(o.Collection)
+	coll, roles, err := loadCollection(o.Collection, o.Roles)
 	if err != nil {
 		return err
 	}

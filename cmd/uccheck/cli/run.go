@@ -38,6 +38,7 @@ type RunOptions struct {
 	JUnit         string
 	Skip, Only    []string
 	Collection    string
+	Roles         collections.RoleOverrides // --login-item, --probe-item, --logout-item
 	Vars          []string
 	NoColor       bool
 
@@ -115,6 +116,7 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.StringArrayVar(&o.Only, "only", nil, "judge only check `ID` (or a group); repeatable")
 	f.StringVar(&o.Collection, "collection", "", "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\")")
 	f.StringArrayVar(&o.Vars, "var", nil, "set collection variable `KEY=VALUE`; repeatable")
+	addRoleItemFlags(f, &o.Roles)
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
 	f.StringVar(&o.APITokenFile, "api-token-file", "", "API-token mode: read a long-lived token created in the uContact UI from `FILE` (or UCCHECK_API_TOKEN); no login, and no EndSession ever")
 	f.StringVar(&o.TokenScheme, "token-scheme", "Basic", "Authorization scheme of the API token: Basic (as the vendor page shows) or Bearer")
@@ -203,7 +205,7 @@ func loadCA(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-func loadCollection(path string) (*collections.Collection, collections.Roles, error) {
+func loadCollection(path string, overrides collections.RoleOverrides) (*collections.Collection, collections.Roles, error) {
 	var c *collections.Collection
 	if path == "" {
 		c = collections.Embedded()
@@ -213,7 +215,7 @@ func loadCollection(path string) (*collections.Collection, collections.Roles, er
 			return nil, collections.Roles{}, usageErr("%v", err)
 		}
 	}
-	roles, err := c.Roles()
+	roles, err := c.RolesWith(overrides)
 	if err != nil {
 		return nil, roles, usageErr("%v", err)
 	}

@@ -1,0 +1,710 @@
+package collections
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file removes secrets from a collection before `uccheck import` writes it. Postman exports
+// carry them in many places: variable values (current values included), auth blocks at
+// collection, folder and request level (every auth type), headers, query parameters, bodies of
+// every mode, scripts, the saved example responses (their original request, headers, cookies and
+// bodies) and descriptions. The rules are documented in docs/collections.md#scrubbing; change
+// both together.
+
+// ScrubOptions configures Scrub.
+type ScrubOptions struct {
+	// Patterns are --secret-pattern expressions: every match in every string value is removed.
+	Patterns []*regexp.Regexp
+}
+
+// Scrubbed is one secret Scrub replaced: where it was and what replaced it, never its value.
+type Scrubbed struct {
+	Item  string // the item's path, "Folder / Item"; "" at collection level
+	Field string // where in the item or collection, e.g. "request.header[Authorization]"
+	Rule  string // why it counts as a secret
+	With  string // the replacement: a reference such as "{{password}}" or "Basic {{token}}", or "" (emptied)
+}
+
+// Place returns where the secret was, for people: `item "Auth / login", request.body.raw`.
+func (s Scrubbed) Place() string {
+	if s.Item == "" {
+		return "collection, " + s.Field
+	}
+	return fmt.Sprintf("item %q, %s", s.Item, s.Field)
+}
+
+// The reasons Scrub gives.
+const (
+	RuleKey         = "key names a secret"
+	RuleSecretType  = `variable of type "secret"`
+	RuleAPIKeyAuth  = "API key auth value"
+	RuleCookie      = "cookie value"
+	RuleReferenced  = "variable used in a secret place"
+	RuleToken       = "value shaped like a uContact token or Basic credentials (base64 of user:secret)"
+	RuleURLPassword = "password in a URL"
+	RuleSameValue   = "same value as a secret scrubbed elsewhere"
+)
+
+// secretWords are the key fragments that mark a secret, once a key is folded to lower-case
+// letters and digits ("X-API-Key" -> "xapikey"). docs/collections.md lists them.
+var secretWords = []string{
+	"password", "passwd", "passphrase", "pwd", "secret", "token", "apikey", "authorization",
+	"authkey", "privatekey", "accesskey", "credential", "cookie", "sessionid",
+	"contrasena", "clave", // Spanish: uContact's vendor and most of its customers write Spanish
+}
+
+// secretKeys are whole keys that mark a secret.
+var secretKeys = map[string]bool{"pass": true, "pw": true, "auth": true, "session": true}
+
+// notSecretSuffixes end keys that name a secret's settings, not the secret: "tokenType",
+// "accessTokenUrl", "addTokenTo", "tokenName", "passwordPolicy".
+var notSecretSuffixes = []string{
+	"url", "uri", "type", "name", "to", "prefix", "location", "algorithm", "params", "placement",
+	"expires", "expiry", "expiresin", "policy", "length",
+}
+
+// foldKey folds a key to lower-case ASCII letters and digits: "X-API-Key" -> "xapikey",
+// "Contraseña" -> "contrasena".
+func foldKey(k string) string {
+	var b strings.Builder
+	for _, r := range slugFold.Replace(strings.ToLower(k)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// SecretKey reports whether a key (a variable, header, field, parameter or JSON member name)
+// names a secret.
+func SecretKey(k string) bool {
+	f := foldKey(k)
+	if f == "" {
+		return false
+	}
+	if secretKeys[f] {
+		return true
+	}
+	for _, suf := range notSecretSuffixes {
+		if strings.HasSuffix(f, suf) && f != suf {
+			return false
+		}
+	}
+	for _, w := range secretWords {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// refVar names a variable by its purpose: "{{password}}" for passwords, "{{token}}" for tokens,
+// API keys and Authorization; "" for other secrets (they are emptied).
+func refVar(key string) string {
+	f := foldKey(key)
+	for _, w := range []string{"password", "passwd", "passphrase", "pwd", "contrasena", "clave"} {
+		if strings.Contains(f, w) {
+			return "{{password}}"
+		}
+	}
+	if f == "pass" || f == "pw" {
+		return "{{password}}"
+	}
+	for _, w := range []string{"token", "apikey", "authorization", "authkey"} {
+		if strings.Contains(f, w) {
+			return "{{token}}"
+		}
+	}
+	if f == "auth" {
+		return "{{token}}"
+	}
+	return ""
+}
+
+var schemeRE = regexp.MustCompile(`^(?i)(basic|bearer|token)\s+\S`)
+
+// replacement returns what replaces the secret value of key: a reference by the key's purpose,
+// keeping an auth scheme ("Basic {{token}}"), or "" (also for every variable definition: a
+// variable that refers to itself would be a loop).
+func replacement(key, value string, definition bool) string {
+	if definition {
+		return ""
+	}
+	if m := schemeRE.FindStringSubmatch(value); m != nil {
+		return m[1] + " {{token}}"
+	}
+	return refVar(key)
+}
+
+var templateRE = regexp.MustCompile(`\{\{[^{}]*\}\}`)
+
+// onlyReferences reports whether a value holds nothing but {{variable}} references (after an
+// optional auth scheme) and blanks: nothing secret to scrub.
+func onlyReferences(v string) bool {
+	if loc := schemeRE.FindStringIndex(v); loc != nil {
+		v = v[loc[1]-1:]
+	}
+	return strings.TrimSpace(templateRE.ReplaceAllString(v, "")) == ""
+}
+
+// referencedNames returns the variable names a value refers to.
+func referencedNames(v string) []string {
+	var out []string
+	for _, m := range templateRE.FindAllString(v, -1) {
+		if n := strings.TrimSpace(m[2 : len(m)-2]); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// LooksLikeCredential reports whether s is standard base64 of "<user>:<secret>": the shape of a
+// uContact token (user:UUID) and of HTTP Basic credentials. It is runner.LooksLikeToken with the
+// decoded text also required to be printable, which keeps random base64 out.
+func LooksLikeCredential(s string) bool {
+	_, ok := decodeCredential(s)
+	return ok
+}
+
+func decodeCredential(s string) (string, bool) {
+	if len(s) < 8 {
+		return "", false
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || !utf8.Valid(raw) {
+		return "", false
+	}
+	text := string(raw)
+	for _, r := range text {
+		if !unicode.IsPrint(r) {
+			return "", false
+		}
+	}
+	user, rest, ok := strings.Cut(text, ":")
+	if !ok || strings.TrimSpace(user) == "" || len(user) > 128 || len(strings.TrimSpace(rest)) < 4 {
+		return "", false
+	}
+	return text, true
+}
+
+// Embedded-secret patterns, applied to every string value (a raw body, a response example, a
+// URL, a description, a script line).
+var (
+	// "key": "value", 'key': 'value', key = "value" (JSON, JavaScript).
+	quotedKVRE = regexp.MustCompile(`(?:"([A-Za-z0-9_.\-]+)"|'([A-Za-z0-9_.\-]+)'|\b([A-Za-z_][A-Za-z0-9_.\-]*))\s*[:=]\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')`)
+	// "key": 12345 (JSON numbers).
+	numberKVRE = regexp.MustCompile(`"([A-Za-z0-9_.\-]+)"\s*:\s*(-?[0-9][0-9.eE+\-]*)`)
+	// pm.environment.set("key", "value") and the like.
+	setCallRE = regexp.MustCompile(`\.set\(\s*(?:"([^"\\]+)"|'([^'\\]+)')\s*,\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')`)
+	// key=value in a query string or a urlencoded body.
+	formKVRE = regexp.MustCompile(`(?:^|[?&;\s])([A-Za-z0-9_.\-\[\]]+)=([^&\s#"';,]*)`)
+	// key: value in prose, the value up to a blank ("user: ana / password: x.").
+	proseKVRE    = regexp.MustCompile(`(?:^|[\s(\[,;/])([A-Za-z][A-Za-z0-9_\-]*)[ \t]*:[ \t]*([^\s"'<>,;{}\[\]]+)`)
+	schemeWordRE = regexp.MustCompile(`^(?i)(basic|bearer|token|digest)$`)
+	nextWordRE   = regexp.MustCompile(`^[ \t]+[^\s"'<>,;]+`)
+	// key: value, one per line (a header list written as text, YAML, prose).
+	lineKVRE = regexp.MustCompile(`(?m)^[ \t]*([A-Za-z][A-Za-z0-9_\-]*)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*$`)
+	// <key>value</key>.
+	xmlKVRE = regexp.MustCompile(`<([A-Za-z_][A-Za-z0-9_.\-]*)>([^<>]*)</([A-Za-z_][A-Za-z0-9_.\-]*)>`)
+	// scheme://user:password@ in a URL.
+	urlPasswordRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@"']*):([^/\s@"']+)@`)
+	// A run of standard base64 long enough to hold "user:secret".
+	base64RunRE = regexp.MustCompile(`[A-Za-z0-9+/]{8,}={0,2}`)
+)
+
+// ScrubResult is a scrubbed collection.
+type ScrubResult struct {
+	Doc      *jsonValue
+	Scrubbed []Scrubbed
+}
+
+// scrubber walks a collection's JSON tree and replaces secrets in place.
+type scrubber struct {
+	patterns []*regexp.Regexp
+	out      []Scrubbed
+	found    map[string]bool   // every secret value replaced, for the final sweep
+	refs     map[string]string // variables used in secret places -> one such place
+	dryRun   bool              // the first pass: only collect refs
+}
+
+// scrubCtx is where the walk is.
+type scrubCtx struct {
+	item   string // item path
+	def    bool   // inside a variable definition list ("variable", an environment's "values")
+	auth   string // inside an auth block of this type
+	cookie bool   // inside a cookie list
+	script bool   // inside a script
+}
+
+// scrubDoc removes the secrets of a decoded collection in place and lists them, with the secret
+// values themselves (to redact messages that quote the input).
+func scrubDoc(doc *jsonValue, o ScrubOptions) ([]Scrubbed, []string) {
+	// The first pass, on a copy, finds the variables used in secret places ("Basic {{k}}"), so
+	// that the second can empty their definitions wherever they come in the document.
+	first := &scrubber{patterns: o.Patterns, found: map[string]bool{}, refs: map[string]string{}, dryRun: true}
+	first.node(doc.clone(), nil)
+	s := &scrubber{patterns: o.Patterns, found: map[string]bool{}, refs: first.refs}
+	s.node(doc, nil)
+	s.sweep(doc)
+	secrets := make([]string, 0, len(s.found))
+	for v := range s.found {
+		secrets = append(secrets, v)
+	}
+	sort.Strings(secrets)
+	return s.out, secrets
+}
+
+func (s *scrubber) record(ctx scrubCtx, field, rule, with string) {
+	if s.dryRun {
+		return
+	}
+	s.out = append(s.out, Scrubbed{Item: ctx.item, Field: field, Rule: rule, With: with})
+}
+
+// secret remembers a scrubbed value (and what it decodes to) for the final sweep.
+func (s *scrubber) secret(v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return
+	}
+	s.found[v] = true
+	if loc := schemeRE.FindStringIndex(v); loc != nil {
+		s.found[strings.TrimSpace(v[loc[1]-1:])] = true
+	}
+	if text, ok := decodeCredential(v); ok {
+		s.found[text] = true
+		if _, rest, _ := strings.Cut(text, ":"); len(rest) >= 8 {
+			s.found[rest] = true
+		}
+	}
+}
+
+// node walks a collection or an item node; path is the item path.
+func (s *scrubber) node(v *jsonValue, path []string) {
+	if v == nil || v.kind != jsonObject {
+		return
+	}
+	ctx := scrubCtx{item: strings.Join(path, " / ")}
+	for i, m := range v.members {
+		if m.key == "item" && m.value.kind == jsonArray {
+			for n, child := range m.value.items {
+				if child.kind != jsonObject {
+					m.value.items[n] = s.walk(child, ctx, fmt.Sprintf("item[%d]", n), "")
+					continue
+				}
+				name, _ := child.str("name")
+				if name == "" {
+					name = fmt.Sprintf("#%d", n+1)
+				}
+				s.node(child, append(path[:len(path):len(path)], name))
+			}
+			continue
+		}
+		v.members[i].value = s.walk(m.value, ctx, m.key, m.key)
+	}
+}
+
+// walk scrubs a value at field (a readable path) under the member name key; it returns the
+// value to keep (the same one, changed in place, or a replacement).
+func (s *scrubber) walk(v *jsonValue, ctx scrubCtx, field, key string) *jsonValue {
+	switch v.kind {
+	case jsonString:
+		v.text = s.text(v.text, ctx, field)
+		return v
+	case jsonArray:
+		child := ctx
+		switch key {
+		case "variable", "values":
+			child.def = true
+		case "cookie":
+			child.cookie = true
+		case "exec":
+			child.script = true
+		}
+		for i, e := range v.items {
+			v.items[i] = s.walk(e, child, field+"["+elementLabel(e, i)+"]", key)
+		}
+		return v
+	case jsonObject:
+		return s.object(v, ctx, field)
+	}
+	return v
+}
+
+// elementLabel names an array element in a field path by its key, name or listen, else its index.
+func elementLabel(e *jsonValue, i int) string {
+	for _, k := range []string{"key", "name", "listen"} {
+		if s, ok := e.str(k); ok && s != "" {
+			return s
+		}
+	}
+	return fmt.Sprint(i)
+}
+
+func (s *scrubber) object(v *jsonValue, ctx scrubCtx, field string) *jsonValue {
+	if t, ok := v.str("type"); ok && v.get(t) != nil {
+		ctx.auth = t // an auth block: {"type": "basic", "basic": [...]}
+	}
+	pairKey, isPair := v.str("key")
+	if isPair && v.get("value") == nil {
+		isPair = false
+	}
+	if ctx.cookie {
+		if name, ok := v.str("name"); ok && v.get("value") != nil {
+			pairKey, isPair = name, true
+		}
+	}
+	for i, m := range v.members {
+		val := m.value
+		child := ctx
+		sub := field + "." + m.key
+		switch {
+		case isPair && m.key == "value":
+			if rule := s.pairRule(v, pairKey, ctx); rule != "" && s.replace(&v.members[i], ctx, field, pairKey, rule, ctx.def || ctx.cookie) {
+				continue
+			}
+			sub = field
+		case (val.kind == jsonString || val.kind == jsonNumber) && !isPair && SecretKey(m.key):
+			if s.replace(&v.members[i], ctx, sub, m.key, RuleKey, ctx.def) {
+				continue
+			}
+		case m.key == "event" || m.key == "script":
+			child.script = true
+		}
+		v.members[i].value = s.walk(val, child, sub, m.key)
+	}
+	return v
+}
+
+// pairRule says why the value of a {key, value} pair (a variable, header, form field, query or
+// auth parameter, cookie) is secret, or "".
+func (s *scrubber) pairRule(pair *jsonValue, key string, ctx scrubCtx) string {
+	switch {
+	case ctx.cookie:
+		return RuleCookie
+	case ctx.auth == "apikey" && key != "key" && key != "in":
+		return RuleAPIKeyAuth
+	case SecretKey(key):
+		return RuleKey
+	}
+	if t, _ := pair.str("type"); t == "secret" && ctx.def {
+		return RuleSecretType
+	}
+	if ctx.def {
+		if where, ok := s.refs[key]; ok {
+			return RuleReferenced + " (" + where + ")"
+		}
+	}
+	return ""
+}
+
+// replace scrubs the secret value of member m (named key for the replacement); it returns false
+// when there is nothing to scrub (empty, or only {{references}}), leaving the value to the
+// string rules.
+func (s *scrubber) replace(m *jsonMember, ctx scrubCtx, field, key, rule string, definition bool) bool {
+	v := m.value
+	var text string
+	switch v.kind {
+	case jsonString, jsonNumber, jsonBool:
+		text = v.text
+	case jsonNull:
+		return false
+	default:
+		text = string(v.encode())
+	}
+	if v.kind == jsonString && onlyReferences(text) {
+		if !definition && rule != RuleCookie {
+			s.noteRefs(text, ctx, field)
+		}
+		return false
+	}
+	if v.kind == jsonBool || (v.kind == jsonString && strings.TrimSpace(text) == "") {
+		return false
+	}
+	with := replacement(key, text, definition)
+	if rule == RuleAPIKeyAuth && !definition {
+		with = "{{token}}"
+	}
+	s.secret(text)
+	m.value = jsonStr(with)
+	s.record(ctx, field, rule, with)
+	return true
+}
+
+// noteRefs remembers the variables a secret place refers to ("Basic {{apiKey}}"), so that their
+// definitions are emptied too.
+func (s *scrubber) noteRefs(v string, ctx scrubCtx, field string) {
+	for _, n := range referencedNames(v) {
+		if _, seen := s.refs[n]; !seen && !builtinVar[n] {
+			s.refs[n] = placeOf(ctx, field)
+		}
+	}
+}
+
+// builtinVar are the variables uccheck itself sets: a reference to them is the scrubbed form.
+var builtinVar = map[string]bool{"password": true, "token": true, "user": true, "domain": true}
+
+func placeOf(ctx scrubCtx, field string) string {
+	return Scrubbed{Item: ctx.item, Field: field}.Place()
+}
+
+// text applies the string rules to one string value: secrets embedded in text, values shaped
+// like credentials, and --secret-pattern.
+func (s *scrubber) text(v string, ctx scrubCtx, field string) string {
+	if v == "" {
+		return v
+	}
+	v = s.embedded(v, ctx, field)
+	v = s.credentials(v, ctx, field)
+	for n, re := range s.patterns {
+		if !re.MatchString(v) {
+			continue
+		}
+		for _, m := range re.FindAllString(v, -1) {
+			s.secret(m)
+		}
+		v = re.ReplaceAllLiteralString(v, "")
+		s.record(ctx, field, fmt.Sprintf("matches --secret-pattern #%d", n+1), "")
+	}
+	return v
+}
+
+// kvMatch is one secret found in text: the value's byte range, its key and the rule.
+type kvMatch struct {
+	start, end int
+	key, rule  string
+}
+
+// mayHoldSecretKey is embedded's cheap filter: a key that names a secret folds to a substring of
+// the folded text, so text whose folded form holds no secret word holds no such key.
+func mayHoldSecretKey(v string) bool {
+	f := foldKey(v)
+	for _, w := range secretWords {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	for k := range secretKeys {
+		if strings.Contains(f, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// embedded scrubs "key: value" shapes inside a string whose key names a secret.
+func (s *scrubber) embedded(v string, ctx scrubCtx, field string) string {
+	if !strings.Contains(v, "@") && !mayHoldSecretKey(v) {
+		return v
+	}
+	var found []kvMatch
+	group := func(m []int, idx ...int) (int, int, bool) {
+		for _, i := range idx {
+			if m[2*i] >= 0 {
+				return m[2*i], m[2*i+1], true
+			}
+		}
+		return 0, 0, false
+	}
+	add := func(m []int, keyGroups, valueGroups []int) {
+		ks, ke, ok := group(m, keyGroups...)
+		if !ok {
+			return
+		}
+		vs, ve, ok := group(m, valueGroups...)
+		if !ok {
+			return
+		}
+		key := v[ks:ke]
+		found = append(found, kvMatch{start: vs, end: ve, key: key, rule: fmt.Sprintf("%s (%q in the text)", RuleKey, key)})
+	}
+	for _, m := range quotedKVRE.FindAllStringSubmatchIndex(v, -1) {
+		add(m, []int{1, 2, 3}, []int{4, 5})
+	}
+	for _, m := range setCallRE.FindAllStringSubmatchIndex(v, -1) {
+		add(m, []int{1, 2}, []int{3, 4})
+	}
+	for _, m := range numberKVRE.FindAllStringSubmatchIndex(v, -1) {
+		add(m, []int{1}, []int{2})
+	}
+	if !ctx.script {
+		for _, m := range formKVRE.FindAllStringSubmatchIndex(v, -1) {
+			add(m, []int{1}, []int{2})
+		}
+		for _, m := range proseKVRE.FindAllStringSubmatchIndex(v, -1) {
+			// "Authorization: Basic xyz": the value is the scheme and what follows it.
+			if schemeWordRE.MatchString(v[m[4]:m[5]]) {
+				if loc := nextWordRE.FindStringIndex(v[m[5]:]); loc != nil {
+					m[5] += loc[1]
+				}
+			}
+			// Leave a sentence's final punctuation out of the value.
+			for m[5] > m[4] && strings.ContainsRune(".)!?", rune(v[m[5]-1])) {
+				m[5]--
+			}
+			if m[5] > m[4] && !strings.HasPrefix(v[m[5]:], "//") {
+				add(m, []int{1}, []int{2})
+			}
+		}
+		for _, m := range lineKVRE.FindAllStringSubmatchIndex(v, -1) {
+			if val := v[m[4]:m[5]]; val != "" && !strings.ContainsAny(val[:1], `"'{[`) {
+				add(m, []int{1}, []int{2})
+			}
+		}
+		for _, m := range xmlKVRE.FindAllStringSubmatchIndex(v, -1) {
+			if v[m[2]:m[3]] == v[m[6]:m[7]] {
+				add(m, []int{1}, []int{2})
+			}
+		}
+	}
+	var keep []kvMatch
+	for _, f := range found {
+		val := v[f.start:f.end]
+		if !SecretKey(f.key) || strings.TrimSpace(val) == "" {
+			continue
+		}
+		if onlyReferences(val) {
+			s.noteRefs(val, ctx, field)
+			continue
+		}
+		keep = append(keep, f)
+	}
+	for _, m := range urlPasswordRE.FindAllStringSubmatchIndex(v, -1) {
+		if val := v[m[4]:m[5]]; !onlyReferences(val) {
+			keep = append(keep, kvMatch{start: m[4], end: m[5], key: "password", rule: RuleURLPassword})
+		}
+	}
+	if len(keep) == 0 {
+		return v
+	}
+	// Of overlapping matches keep the one that starts first (the longest of those): the outer
+	// one, so that "password: <x>y</x>" is scrubbed whole. Then replace from the end.
+	sort.SliceStable(keep, func(i, j int) bool {
+		if keep[i].start != keep[j].start {
+			return keep[i].start < keep[j].start
+		}
+		return keep[i].end > keep[j].end
+	})
+	chosen := keep[:0]
+	for _, f := range keep {
+		if n := len(chosen); n > 0 && f.start < chosen[n-1].end {
+			continue
+		}
+		chosen = append(chosen, f)
+	}
+	for i := len(chosen) - 1; i >= 0; i-- {
+		f := chosen[i]
+		val := v[f.start:f.end]
+		with := replacement(f.key, val, false)
+		s.secret(val)
+		s.secret(unescapeMaybe(val))
+		v = v[:f.start] + with + v[f.end:]
+		s.record(ctx, field, f.rule, with)
+	}
+	return v
+}
+
+// unescapeMaybe returns a value as it would be sent: URL-unescaped when it decodes.
+func unescapeMaybe(v string) string {
+	if u, err := url.QueryUnescape(v); err == nil && u != v {
+		return u
+	}
+	return v
+}
+
+// credentials replaces every run of base64 that decodes to "user:secret" with {{token}}.
+func (s *scrubber) credentials(v string, ctx scrubCtx, field string) string {
+	locs := base64RunRE.FindAllStringIndex(v, -1)
+	for i := len(locs) - 1; i >= 0; i-- {
+		a, b := locs[i][0], locs[i][1]
+		if !LooksLikeCredential(v[a:b]) {
+			continue
+		}
+		s.secret(v[a:b])
+		v = v[:a] + "{{token}}" + v[b:]
+		s.record(ctx, field, RuleToken, "{{token}}")
+	}
+	return v
+}
+
+// sweepable says whether a scrubbed value is distinctive enough to remove wherever it occurs: 6
+// characters or more with something besides letters, or 12 letters or more. A secret that is a
+// common word ("password" as the value of a "passwordField" variable) would otherwise cut that word
+// out of every key and URL of the collection.
+func sweepable(v string) bool {
+	if len(v) < 6 {
+		return false
+	}
+	for _, r := range v {
+		if !unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return len(v) >= 12
+}
+
+// sweep removes, from every string, any value scrubbed elsewhere (see sweepable), as it is,
+// URL-escaped or base64-encoded: a password that also sits in a description or an example.
+func (s *scrubber) sweep(v *jsonValue) {
+	var needles []string
+	for f := range s.found {
+		if !sweepable(f) {
+			continue
+		}
+		needles = append(needles, f, url.QueryEscape(f), url.PathEscape(f), base64.StdEncoding.EncodeToString([]byte(f)))
+	}
+	if len(needles) == 0 {
+		return
+	}
+	sort.Slice(needles, func(i, j int) bool { return len(needles[i]) > len(needles[j]) })
+	var pairs []string
+	for _, n := range needles {
+		pairs = append(pairs, n, "")
+	}
+	r := strings.NewReplacer(pairs...)
+	s.sweepNode(v, r, nil)
+}
+
+func (s *scrubber) sweepNode(v *jsonValue, r *strings.Replacer, path []string) {
+	ctx := scrubCtx{item: strings.Join(path, " / ")}
+	for i, m := range v.members {
+		if m.key == "item" && m.value.kind == jsonArray {
+			for n, child := range m.value.items {
+				name, _ := child.str("name")
+				if name == "" {
+					name = fmt.Sprintf("#%d", n+1)
+				}
+				if child.kind == jsonObject {
+					s.sweepNode(child, r, append(path[:len(path):len(path)], name))
+				}
+			}
+			continue
+		}
+		s.sweepValue(v.members[i].value, r, ctx, m.key)
+	}
+}
+
+func (s *scrubber) sweepValue(v *jsonValue, r *strings.Replacer, ctx scrubCtx, field string) {
+	switch v.kind {
+	case jsonString:
+		if out := r.Replace(v.text); out != v.text {
+			v.text = out
+			s.record(ctx, field, RuleSameValue, "")
+		}
+	case jsonArray:
+		for i, e := range v.items {
+			s.sweepValue(e, r, ctx, field+"["+elementLabel(e, i)+"]")
+		}
+	case jsonObject:
+		for _, m := range v.members {
+			s.sweepValue(m.value, r, ctx, field+"."+m.key)
+		}
+	}
+}
