@@ -5,8 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	goldenflag "github.com/uccheck/uccheck/internal/golden"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,7 +15,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = goldenflag.Update
 
 // The fixtures are realistic exports with a secret in every place Postman puts one. gen.py wrote
 // them (python3 testdata/import/gen.py, from that folder); the tests only read them.

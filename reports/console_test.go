@@ -2,7 +2,7 @@ package reports_test
 
 import (
 	"bytes"
-	"flag"
+	goldenflag "github.com/uccheck/uccheck/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +12,7 @@ import (
 	"github.com/uccheck/uccheck/reports"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = goldenflag.Update
 
 // golden compares got with testdata/<name>, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {

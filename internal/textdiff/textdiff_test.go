@@ -1,14 +1,12 @@
 package textdiff
 
 import (
-	"flag"
 	"math/rand"
 	"strings"
 	"testing"
 )
 
 // The package has no golden files; it takes -update so that `go test ./... -update` runs here too.
-var _ = flag.Bool("update", false, "rewrite the golden files in testdata/ (none here)")
 
 // lcs is the textbook O(NM) longest common subsequence length, the oracle for minimality.
 func lcs(a, b []string) int {

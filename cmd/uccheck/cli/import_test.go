@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"flag"
 	"fmt"
+	goldenflag "github.com/uccheck/uccheck/internal/golden"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,7 +19,7 @@ import (
 	"github.com/uccheck/uccheck/ucsim"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = goldenflag.Update
 
 // fixtureDir holds the realistic exports shared with the collections package's tests; absolute,
 // since tests change the working folder.

@@ -1,0 +1,4 @@
+package runner_test
+
+// The -update flag, so that `go test ./... -update` runs everywhere.
+import _ "github.com/uccheck/uccheck/internal/golden"
