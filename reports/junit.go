@@ -59,14 +59,12 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 	if len(specs) != len(in.TestCases) {
 		return nil, fmt.Errorf("junit: %d testcases for %d specs", len(in.TestCases), len(specs))
 	}
-	type key struct{ target, id string }
-	results := map[key]Result{}
+	// Each run's results are in the order its specs ran, which is the report's order: pair each
+	// testcase with the next result of its target.
 	index := map[string]int{}
+	next := make([]int, len(f.Runs))
 	doc := reporters.JUnitTestSuites{}
 	for i, run := range f.Runs {
-		for _, r := range run.Results {
-			results[key{run.Target, r.ID}] = r
-		}
 		index[run.Target] = i
 		doc.TestSuites = append(doc.TestSuites, suiteFor(run, in.Timestamp))
 	}
@@ -75,10 +73,14 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 		if e == nil {
 			return nil, fmt.Errorf("junit: testcase %q has no check entry", tc.Name)
 		}
-		r, ok := results[key{e.Target, e.ID}]
 		i, known := index[e.Target]
-		if !ok || !known {
+		if !known || next[i] >= len(f.Runs[i].Results) {
 			return nil, fmt.Errorf("junit: testcase %q has no check result", tc.Name)
+		}
+		r := f.Runs[i].Results[next[i]]
+		next[i]++
+		if r.ID != e.ID || r.Title != e.Title {
+			return nil, fmt.Errorf("junit: testcase %q does not match result %q", tc.Name, r.ID)
 		}
 		run := f.Runs[i]
 		rd := run.Redactor.Redact
