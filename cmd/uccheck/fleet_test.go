@@ -547,3 +547,35 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 		t.Fatal("a second SIGINT did not end uccheck while EndSession hung")
 	}
 }
+
+// TestSeveralCollections runs each target once per --collection, one session at a time.
+func TestSeveralCollections(t *testing.T) {
+	sim := ucsim.New(ucsim.Options{Password: testPassword})
+	defer sim.Close()
+	dir := t.TempDir()
+	embedded := readFile(t, "../../collections/api-security.postman_collection.json")
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	_ = os.WriteFile(a, []byte(embedded), 0o600)
+	_ = os.WriteFile(b, []byte(strings.Replace(embedded, `"name": "API Security"`, `"name": "Vendor 2026"`, 1)), 0o600)
+	junit := filepath.Join(dir, "u.xml")
+	res := runUC(t, map[string]string{"UCCHECK_PASSWORD": sim.Password()},
+		"run", "--base-url", sim.URL, "--ca-cert", writeCA(t, dir, sim.CAPEM()), "--user", "Admin",
+		"--collection", a, "--collection", b, "--parallel", "4", "--junit", junit)
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res)
+	}
+	suites := readSuites(t, junit)
+	if len(suites) != 2 || !strings.Contains(suites[0].Name, "API Security (a.json)") || !strings.Contains(suites[1].Name, "Vendor 2026 (b.json)") {
+		var names []string
+		for _, s := range suites {
+			names = append(names, s.Name)
+		}
+		t.Fatalf("testsuites %q, want one per collection", names)
+	}
+	if n := sim.Calls(ucsim.PathGetUserToken); n != 4 {
+		t.Errorf("getUserToken sent %d times, want 4 (two flows)", n)
+	}
+	if n := sim.LiveSessions(); n != 0 {
+		t.Errorf("%d sessions left open", n)
+	}
+}

@@ -108,8 +108,8 @@ func TestRunOptionsFromEnv(t *testing.T) {
 			}
 		}},
 		{"UCCHECK_COLLECTION", map[string]string{"UCCHECK_COLLECTION": "vendor.json"}, func(t *testing.T, o *RunOptions) {
-			if o.Collection != "vendor.json" {
-				t.Errorf("Collection = %q", o.Collection)
+			if !slices.Equal(o.Collections, []string{"vendor.json"}) {
+				t.Errorf("Collections = %q", o.Collections)
 			}
 		}},
 		{"NO_COLOR", map[string]string{"NO_COLOR": ""}, func(t *testing.T, o *RunOptions) {

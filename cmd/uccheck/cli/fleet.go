@@ -29,6 +29,11 @@ type target struct {
 	APIToken string
 	Where    string // where it was named: "--domain", "domains.txt:3"
 	credEnv  string // environment variable with its password or API token, from a domains file
+
+	// With more than one --collection, each target runs once per collection.
+	Label string // the target's name in reports: Base, or Base and the collection
+	coll  *collections.Collection
+	roles collections.Roles
 }
 
 // runRun runs the contract flow against every target and reports it.
@@ -41,9 +46,18 @@ func runRun(o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	coll, roles, err := loadCollection(o.Collection, o.Roles)
-	if err != nil {
-		return err
+	var colls []*collections.Collection
+	var allRoles []collections.Roles
+	paths := o.Collections
+	if len(paths) == 0 {
+		paths = []string{""} // the embedded collection
+	}
+	for _, path := range paths {
+		coll, roles, err := loadCollection(path, o.Roles)
+		if err != nil {
+			return err
+		}
+		colls, allRoles = append(colls, coll), append(allRoles, roles)
 	}
 	if err := o.validate(); err != nil {
 		return err
@@ -102,11 +116,12 @@ func runRun(o *RunOptions) error {
 		fmt.Fprintf(out, "No --domain given: running against the built-in uContact simulator at %s (user %q).\n", sim.URL, user)
 	}
 	defer client.CloseIdleConnections()
+	targets = perCollection(targets, colls, allRoles)
 
 	optsFor := func(t target) runner.Options {
 		return runner.Options{
 			BaseURL: t.Base, User: t.User, Password: t.Password, APIToken: t.APIToken, TokenScheme: o.TokenScheme,
-			Vars: vars, CollectionVars: coll.Variables, Roles: roles, Source: coll.Source,
+			Vars: vars, CollectionVars: t.coll.Variables, Roles: t.roles, Source: t.coll.Source,
 			Steps: sel.Steps(), Client: client, Timeout: o.Timeout, MaxBody: o.MaxBody, Retries: o.Retries,
 		}
 	}
@@ -119,21 +134,25 @@ func runRun(o *RunOptions) error {
 		fmt.Fprintf(o.IO.Err, "uccheck: shard %s: %d targets\n", shardOf, len(targets))
 	}
 
-	fl := &fleet{o: o, coll: coll, targets: targets, optsFor: optsFor, simulated: simulated,
+	var sources []string
+	for _, c := range colls {
+		sources = append(sources, c.Source)
+	}
+	fl := &fleet{o: o, collections: strings.Join(sources, ", "), targets: targets, optsFor: optsFor, simulated: simulated,
 		budgets: budgets, sel: sel, shard: shardOf}
 	return fl.run()
 }
 
 // fleet runs the flow against many targets concurrently and judges them as they finish.
 type fleet struct {
-	o         *RunOptions
-	coll      *collections.Collection
-	targets   []target
-	optsFor   func(target) runner.Options
-	simulated bool
-	budgets   map[runner.Step]time.Duration
-	sel       suites.Selection
-	shard     string
+	o           *RunOptions
+	collections string // every collection's source, for the report
+	targets     []target
+	optsFor     func(target) runner.Options
+	simulated   bool
+	budgets     map[runner.Step]time.Duration
+	sel         suites.Selection
+	shard       string
 
 	mu       sync.Mutex
 	runs     []*reports.Run
@@ -169,6 +188,12 @@ func (f *fleet) run() error {
 	checks := suites.ChecksFor(suites.Config{CertMinDays: o.CertMinDays, Budgets: f.budgets})
 	transcripts := make([]*runner.Transcript, n)
 	workers := make(chan struct{}, o.Parallel)
+	tenants := map[string]*sync.Mutex{} // one session per tenant at a time, whatever the collections
+	for _, t := range f.targets {
+		if tenants[t.Base] == nil {
+			tenants[t.Base] = &sync.Mutex{}
+		}
+	}
 	var wg sync.WaitGroup
 	for i, t := range f.targets {
 		select {
@@ -183,10 +208,13 @@ func (f *fleet) run() error {
 		go func(i int, t target) {
 			defer wg.Done()
 			defer func() { <-workers }()
+			tenants[t.Base].Lock()
 			tr, err := runner.Run(runCtx, f.optsFor(t))
+			tenants[t.Base].Unlock()
 			if err != nil { // Validate passed: this cannot happen with valid options
 				tr = &runner.Transcript{Target: t.Base, User: t.User, Aborted: err.Error()}
 			}
+			tr.Target = t.Label
 			f.finished(tr, suites.Verdicts(tr, checks, f.sel))
 			tr.Compact()
 			transcripts[i] = tr
@@ -196,7 +224,7 @@ func (f *fleet) run() error {
 
 	names := make([]string, n)
 	for i, t := range f.targets {
-		names[i] = t.Base
+		names[i] = t.Label
 	}
 	greport, err := suites.JudgeAll(suites.JudgeOptions{
 		Targets: names,
@@ -214,7 +242,7 @@ func (f *fleet) run() error {
 	if f.progress {
 		fmt.Fprint(o.IO.Out, "\r\x1b[K")
 	}
-	fl := &reports.Fleet{Version: Version, Collection: f.coll.Source, Started: f.started, Duration: time.Since(f.started), Shard: f.shard}
+	fl := &reports.Fleet{Version: Version, Collection: f.collections, Started: f.started, Duration: time.Since(f.started), Shard: f.shard}
 	for _, r := range f.runs {
 		if r != nil {
 			fl.Runs = append(fl.Runs, r)
@@ -277,7 +305,7 @@ func (f *fleet) judged(i int, t *runner.Transcript, results []reports.Result) {
 // reportRun turns a transcript and its results into a report run.
 func (f *fleet) reportRun(t *runner.Transcript, results []reports.Result) *reports.Run {
 	run := &reports.Run{
-		Version: Version, Target: t.Target, Collection: f.coll.Source, User: t.User,
+		Version: Version, Target: t.Target, Collection: t.Collection, User: t.User,
 		Simulated: f.simulated, Insecure: f.o.Insecure, APIToken: t.TokenSource.Shape == "api-token",
 		Started: t.Started, Duration: t.Duration, Aborted: t.Aborted, Interrupted: t.Interrupted,
 		Results: results, Redactor: reports.NewRedactor(t.Secrets),
@@ -351,13 +379,30 @@ func appendFile(path string, data []byte) error {
 
 // notRun is the transcript of a target the run never started: interrupted, or out of time.
 func notRun(t target, ctx context.Context) *runner.Transcript {
-	tr := &runner.Transcript{Target: t.Base, User: t.User}
+	tr := &runner.Transcript{Target: t.Label, User: t.User, Collection: t.coll.Source}
 	if ctx.Err() == context.DeadlineExceeded {
 		tr.Aborted = "the run's deadline (--deadline) was reached before this target started"
 	} else {
 		tr.Aborted, tr.Interrupted = "interrupted before this target started", true
 	}
 	return tr
+}
+
+// perCollection gives every target its collection: with one, the target as it is; with several,
+// one target per collection, labelled with the collection.
+func perCollection(targets []target, colls []*collections.Collection, roles []collections.Roles) []target {
+	var out []target
+	for _, t := range targets {
+		for i, c := range colls {
+			u := t
+			u.coll, u.roles, u.Label = c, roles[i], t.Base
+			if len(colls) > 1 {
+				u.Label = t.Base + " · " + c.Name + " (" + filepath.Base(c.Source) + ")"
+			}
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 func (o *RunOptions) validate() error {

@@ -37,7 +37,7 @@ type RunOptions struct {
 	Verbose       bool
 	JUnit         string
 	Skip, Only    []string
-	Collection    string
+	Collections   []string
 	Roles         collections.RoleOverrides // --login-item, --probe-item, --logout-item
 	Vars          []string
 	NoColor       bool
@@ -114,7 +114,7 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.StringVar(&o.JUnit, "junit", "", "write a JUnit XML report to `FILE` (written even when checks fail)")
 	f.StringArrayVar(&o.Skip, "skip", nil, "do not judge check `ID` (or a group: login, transport, auth, logout); repeatable")
 	f.StringArrayVar(&o.Only, "only", nil, "judge only check `ID` (or a group); repeatable")
-	f.StringVar(&o.Collection, "collection", "", "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\")")
+	f.StringArrayVar(&o.Collections, "collection", nil, "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\"); repeatable: each target runs once per collection")
 	f.StringArrayVar(&o.Vars, "var", nil, "set collection variable `KEY=VALUE`; repeatable")
 	addRoleItemFlags(f, &o.Roles)
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
