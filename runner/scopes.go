@@ -270,8 +270,10 @@ var dynamicVars = map[string]func(d *Dynamic) string{
 	"$randomPhoneNumber": func(d *Dynamic) string {
 		return fmt.Sprintf("%03d-%03d-%04d", 200+d.intn(800), d.intn(1000), d.intn(10000))
 	},
-	"$randomWord":      func(d *Dynamic) string { return words[d.intn(len(words))] },
-	"$randomIP":        func(d *Dynamic) string { return fmt.Sprintf("%d.%d.%d.%d", d.intn(256), d.intn(256), d.intn(256), d.intn(256)) },
+	"$randomWord": func(d *Dynamic) string { return words[d.intn(len(words))] },
+	"$randomIP": func(d *Dynamic) string {
+		return fmt.Sprintf("%d.%d.%d.%d", d.intn(256), d.intn(256), d.intn(256), d.intn(256))
+	},
 	"$randomLoremWord": func(d *Dynamic) string { return words[d.intn(len(words))] },
 }
 
