@@ -19,10 +19,10 @@ func newScope(kv ...any) *scope {
 	return s
 }
 func (s *scope) Get(k string) (any, bool) { v, ok := s.m[k]; return v, ok }
-func (s *scope) Has(k string) bool       { _, ok := s.m[k]; return ok }
-func (s *scope) Set(k string, v any)     { s.m[k] = v }
-func (s *scope) Unset(k string)          { delete(s.m, k) }
-func (s *scope) Clear()                  { s.m = map[string]any{} }
+func (s *scope) Has(k string) bool        { _, ok := s.m[k]; return ok }
+func (s *scope) Set(k string, v any)      { s.m[k] = v }
+func (s *scope) Unset(k string)           { delete(s.m, k) }
+func (s *scope) Clear()                   { s.m = map[string]any{} }
 func (s *scope) ToObject() map[string]any {
 	out := map[string]any{}
 	for k, v := range s.m {
