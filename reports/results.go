@@ -27,6 +27,8 @@ type Run struct {
 	Interrupted bool
 	Results     []Result
 	Redactor    *Redactor
+
+	PassSummary string // the collection pass in one line ("" when there was none)
 }
 
 // Counts are the totals of a run's outcomes.
@@ -41,6 +43,28 @@ func (c Counts) Total() int { return c.Passed + c.Failed + c.Errors + c.Skipped 
 func (r *Run) Counts() Counts {
 	var c Counts
 	for _, res := range r.Results {
+		switch res.Outcome {
+		case Passed:
+			c.Passed++
+		case Failed:
+			c.Failed++
+		case Errored:
+			c.Errors++
+		case Skipped:
+			c.Skipped++
+		}
+	}
+	return c
+}
+
+// CountsOf returns the totals of the collection pass's results (pass true) or of the contract
+// checks (pass false).
+func (r *Run) CountsOf(pass bool) Counts {
+	var c Counts
+	for _, res := range r.Results {
+		if (res.Kind != "") != pass {
+			continue
+		}
 		switch res.Outcome {
 		case Passed:
 			c.Passed++

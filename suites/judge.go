@@ -27,11 +27,18 @@ var ErrJudgedTwice = errors.New("suites: Judge runs once per process (Ginkgo run
 // by the target, and returns Ginkgo's report. Each spec carries a reports.CheckEntry. Judge runs
 // once per process; Ginkgo's own console output is discarded (reports renders the results).
 func Judge(t *runner.Transcript, sel Selection) (types.Report, error) {
+	return JudgeAll(t, nil, sel)
+}
+
+// JudgeAll is Judge with the collection pass: after the contract checks, in the same Ginkgo run,
+// each pm.test of the pass becomes a spec named "<item path> › <test name>" (see passSpecs).
+// p may be nil (no collection pass). Like Judge, it runs once per process.
+func JudgeAll(t *runner.Transcript, p *runner.PassTranscript, sel Selection) (types.Report, error) {
 	var report types.Report
 	ran := false
 	judged.Do(func() {
 		ran = true
-		report = judge(t, sel)
+		report = judge(t, p, sel)
 	})
 	if !ran {
 		return report, ErrJudgedTwice
@@ -39,7 +46,7 @@ func Judge(t *runner.Transcript, sel Selection) (types.Report, error) {
 	return report, nil
 }
 
-func judge(t *runner.Transcript, sel Selection) types.Report {
+func judge(t *runner.Transcript, p *runner.PassTranscript, sel Selection) types.Report {
 	var report types.Report
 	gomega.RegisterFailHandler(ginkgo.Fail)
 
@@ -48,6 +55,9 @@ func judge(t *runner.Transcript, sel Selection) types.Report {
 			// A distinct code location per spec keeps the report in the order of Checks.
 			loc := types.CodeLocation{FileName: DocsURL, LineNumber: i + 1}
 			ginkgo.It(fmt.Sprintf("[%s] %s", c.ID, c.Title), loc, func() { spec(c, t, sel) })
+		}
+		if p != nil {
+			passSpecs(p)
 		}
 	})
 	ginkgo.ReportAfterSuite("uccheck report", func(r types.Report) { report = r })

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/uccheck/uccheck/collections"
 	"github.com/uccheck/uccheck/reports"
 	"github.com/uccheck/uccheck/runner"
+	"github.com/uccheck/uccheck/sandbox"
 	"github.com/uccheck/uccheck/suites"
 	"github.com/uccheck/uccheck/ucsim"
 )
@@ -36,6 +38,17 @@ type RunOptions struct {
 	Collection    string
 	Vars          []string
 	NoColor       bool
+
+	// The collection pass (see docs/postman.md).
+	Environment   string        // --environment FILE: a Postman environment export
+	Globals       string        // --globals FILE: a Postman globals export
+	Folders       []string      // --folder NAME: also run this folder's items; repeatable
+	AllItems      bool          // --all-items: run every item of the collection
+	IterationData string        // --iteration-data FILE.csv|json
+	Iterations    int           // --iteration-count N
+	ScriptTimeout time.Duration // --timeout-script
+	WorkingDir    string        // --working-dir: where file bodies are read from
+	Verbose       bool          // --verbose: show the scripts' console output
 
 	IO IO
 }
@@ -93,6 +106,15 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.StringVar(&o.Collection, "collection", "", "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\")")
 	f.StringArrayVar(&o.Vars, "var", nil, "set collection variable `KEY=VALUE`; repeatable")
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
+	f.StringVar(&o.Environment, "environment", "", "Postman environment `FILE` for the collection pass (--var wins over it)")
+	f.StringVar(&o.Globals, "globals", "", "Postman globals `FILE` for the collection pass")
+	f.StringArrayVar(&o.Folders, "folder", nil, "also run the items of folder `NAME` in the collection pass; repeatable")
+	f.BoolVar(&o.AllItems, "all-items", false, "run every item of the collection in the collection pass (not only the login, probe and logout items)")
+	f.StringVar(&o.IterationData, "iteration-data", "", "run the collection pass once per row of `FILE` (CSV or JSON)")
+	f.IntVar(&o.Iterations, "iteration-count", 0, "number of iterations of the collection pass (default: one per data row, or 1)")
+	f.DurationVar(&o.ScriptTimeout, "timeout-script", sandbox.DefaultTimeout, "stop a pre-request or test script that runs longer than this")
+	f.StringVar(&o.WorkingDir, "working-dir", "", "`DIR` that file bodies and form-data files are read from (default: the current folder)")
+	f.BoolVar(&o.Verbose, "verbose", false, "show the collection scripts' console output (secrets redacted)")
 	return cmd
 }
 
@@ -106,7 +128,24 @@ func runRun(o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	coll, roles, err := loadCollection(o.Collection)
+	coll, roles, rolesErr, err := loadCollectionRoles(o.Collection)
+	if err != nil {
+		return err
+	}
+	if rolesErr != nil && !o.AllItems && len(o.Folders) == 0 {
+		return usageErr("%v\n  the contract checks need these items (a role item is recognised by its URL path; a path built from variables cannot be); to run the collection's own items and scripts instead, use --all-items or --folder NAME", rolesErr)
+	}
+	passItems, err := selectItems(coll, roles, rolesErr == nil, o.Folders, o.AllItems)
+	if err != nil {
+		return err
+	}
+	if o.Iterations < 0 {
+		return usageErr("--iteration-count must not be negative, got %d", o.Iterations)
+	}
+	if o.ScriptTimeout <= 0 {
+		return usageErr("--timeout-script must be positive, got %s", o.ScriptTimeout)
+	}
+	passFiles, err := loadPassFiles(o)
 	if err != nil {
 		return err
 	}
@@ -162,15 +201,42 @@ func runRun(o *RunOptions) error {
 	}
 
 	ctx := o.IO.ctx()
-	transcript, err := runner.Run(ctx, runner.Options{
-		BaseURL: base, User: o.User, Password: o.Password,
-		Vars: vars, CollectionVars: coll.Variables, Roles: roles, Source: coll.Source,
-		Steps: sel.Steps(), Client: client, Timeout: o.Timeout,
-	})
-	if err != nil {
-		return usageErr("%v", err)
+	passOpts := runner.PassOptions{
+		Collection: coll, Items: passItems,
+		Globals: passFiles.globals, Environment: passFiles.env, EnvName: passFiles.envName,
+		Preset: map[string]string{"domain": hostOf(base), "user": o.User, "password": o.Password},
+		Vars:   vars, Data: passFiles.data, Iterations: o.Iterations,
+		Client: client, Timeout: o.Timeout, ScriptTimeout: o.ScriptTimeout, WorkingDir: o.WorkingDir,
 	}
-	greport, err := suites.Judge(transcript, sel)
+	if err := runner.Check(passOpts); err != nil {
+		return usageErr("collection %s: nothing was sent:\n%v", coll.Source, err)
+	}
+	var transcript *runner.Transcript
+	if rolesErr != nil {
+		transcript = &runner.Transcript{Target: base, Collection: coll.Source, User: o.User, Started: time.Now()}
+		why := fmt.Sprintf("contract checks skipped: %v (hint: a role item is recognised by its URL path, which a path built from variables hides)", rolesErr)
+		for _, id := range suites.IDs() {
+			sel.Excluded[id] = why
+		}
+	} else {
+		transcript, err = runner.Run(ctx, runner.Options{
+			BaseURL: base, User: o.User, Password: o.Password,
+			Vars: vars, CollectionVars: coll.Variables, Roles: roles, Source: coll.Source,
+			Steps: sel.Steps(), Client: client, Timeout: o.Timeout,
+		})
+		if err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	var pass *runner.PassTranscript
+	if len(passItems) > 0 {
+		pass = runner.RunPass(ctx, passOpts)
+		transcript.Secrets = append(transcript.Secrets, pass.Secrets...)
+		if pass.Interrupted && !transcript.Interrupted {
+			transcript.Interrupted, transcript.Aborted = true, pass.Aborted
+		}
+	}
+	greport, err := suites.JudgeAll(transcript, pass, sel)
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
@@ -180,6 +246,15 @@ func runRun(o *RunOptions) error {
 		Aborted: transcript.Aborted, Interrupted: transcript.Interrupted,
 		Results:  reports.ResultsFromGinkgo(greport),
 		Redactor: reports.NewRedactor(transcript.Secrets),
+	}
+	if pass != nil {
+		run.PassSummary = suites.PassSummary(pass)
+		run.Duration += pass.Duration
+		if o.Verbose {
+			for _, l := range pass.Console {
+				fmt.Fprintln(out, run.Redactor.Redact(fmt.Sprintf("  console.%s [%s, %s]: %s", l.Level, l.Item, l.Event, l.Text)))
+			}
+		}
 	}
 	if err := reports.Console(out, run, reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}); err != nil {
 		return &exitError{code: ExitUsage, err: err}
@@ -266,6 +341,91 @@ func loadCA(path string) (*x509.CertPool, error) {
 		return nil, usageErr("--ca-cert %s: no PEM certificate in the file", path)
 	}
 	return pool, nil
+}
+
+// loadCollectionRoles loads the collection; a collection whose roles cannot be recognised is
+// not an error here (rolesErr says why): it may still get its collection pass.
+func loadCollectionRoles(path string) (*collections.Collection, collections.Roles, error, error) {
+	var c *collections.Collection
+	if path == "" {
+		c = collections.Embedded()
+	} else {
+		var err error
+		if c, err = collections.Load(path); err != nil {
+			return nil, collections.Roles{}, nil, usageErr("%v", err)
+		}
+	}
+	roles, rolesErr := c.Roles()
+	return c, roles, rolesErr, nil
+}
+
+// selectItems returns the items of the collection pass, in collection order: the role items
+// (when recognised), the items of each --folder, or every item with --all-items.
+func selectItems(c *collections.Collection, r collections.Roles, haveRoles bool, folders []string, all bool) ([]*collections.Item, error) {
+	want := map[*collections.Item]bool{}
+	if haveRoles {
+		want[r.Login], want[r.Probe], want[r.Logout] = true, true, true
+	}
+	for _, f := range folders {
+		found := false
+		for _, it := range c.Items {
+			for i := 0; i < len(it.Path)-1; i++ {
+				if it.Path[i] == f {
+					want[it], found = true, true
+				}
+			}
+		}
+		if !found {
+			var names []string
+			for _, fo := range c.Folders {
+				names = append(names, fmt.Sprintf("%q", fo.Name))
+			}
+			return nil, usageErr("--folder %q: no such folder in collection %s (folders: %s)", f, c.Source, strings.Join(names, ", "))
+		}
+	}
+	var out []*collections.Item
+	for _, it := range c.Items {
+		if all || want[it] {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+type passFiles struct {
+	globals, env []collections.Variable
+	envName      string
+	data         []map[string]any
+}
+
+func loadPassFiles(o *RunOptions) (passFiles, error) {
+	var pf passFiles
+	var err error
+	if o.Globals != "" {
+		if pf.globals, err = collections.LoadVariables(o.Globals); err != nil {
+			return pf, usageErr("--globals: %v", err)
+		}
+	}
+	if o.Environment != "" {
+		if pf.env, err = collections.LoadVariables(o.Environment); err != nil {
+			return pf, usageErr("--environment: %v", err)
+		}
+		pf.envName = strings.TrimSuffix(filepath.Base(o.Environment), filepath.Ext(o.Environment))
+	}
+	if o.IterationData != "" {
+		if pf.data, err = collections.LoadIterationData(o.IterationData); err != nil {
+			return pf, usageErr("--iteration-data: %v", err)
+		}
+	}
+	return pf, nil
+}
+
+func hostOf(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 func loadCollection(path string) (*collections.Collection, collections.Roles, error) {
