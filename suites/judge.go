@@ -27,13 +27,13 @@ var ErrJudgedTwice = errors.New("suites: Judge runs once per process (Ginkgo run
 // by the target, and returns Ginkgo's report. Each spec carries a reports.CheckEntry. Judge runs
 // once per process; Ginkgo's own console output is discarded (reports renders the results).
 func Judge(t *runner.Transcript, sel Selection) (types.Report, error) {
-	return JudgeAll(t, nil, sel)
+	return JudgeWithPass(t, nil, sel)
 }
 
-// JudgeAll is Judge with the collection pass: after the contract checks, in the same Ginkgo run,
+// JudgeWithPass is Judge with the collection pass: after the contract checks, in the same Ginkgo run,
 // each pm.test of the pass becomes a spec named "<item path> › <test name>" (see passSpecs).
 // p may be nil (no collection pass). Like Judge, it runs once per process.
-func JudgeAll(t *runner.Transcript, p *runner.PassTranscript, sel Selection) (types.Report, error) {
+func JudgeWithPass(t *runner.Transcript, p *runner.PassTranscript, sel Selection) (types.Report, error) {
 	var report types.Report
 	ran := false
 	judged.Do(func() {

@@ -236,7 +236,7 @@ func runRun(o *RunOptions) error {
 			transcript.Interrupted, transcript.Aborted = true, pass.Aborted
 		}
 	}
-	greport, err := suites.JudgeAll(transcript, pass, sel)
+	greport, err := suites.JudgeWithPass(transcript, pass, sel)
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
