@@ -123,15 +123,11 @@ func findNewman(t *testing.T, root string) string {
 	return newman
 }
 
+func goTool() string { return filepath.Join(runtime.GOROOT(), "bin", "go") }
+
 func buildUccheck(t *testing.T, root string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "uccheck")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "./cmd/uccheck")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building uccheck: %v\n%s", err, out)
-	}
-	return bin
+	return uccheckBin(t)
 }
 
 func runNewman(t *testing.T, newman, dir, out, host string, sim *ucsim.Server, c dcase) []outcome {

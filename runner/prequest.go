@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"mime/multipart"
 	"net/textproto"
 	"net/url"
@@ -357,6 +358,9 @@ func buildBody(b *Built, body *collections.Body, o BuildOptions, res func(string
 					h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, escapeQuotes(key), escapeQuotes(name)))
 					ct := p.ContentType
 					if ct == "" {
+						ct = fileType(name)
+					}
+					if ct == "" {
 						ct = "application/octet-stream"
 					}
 					h.Set("Content-Type", ct)
@@ -419,6 +423,24 @@ func buildBody(b *Built, body *collections.Body, o BuildOptions, res func(string
 		b.Body = []byte("{" + strings.Join(out, ",") + "}")
 	}
 	return nil
+}
+
+// fileTypes are the part types Newman (form-data, mime-types) gives common files; others come
+// from the system's MIME table, else application/octet-stream.
+var fileTypes = map[string]string{
+	".txt": "text/plain", ".csv": "text/csv", ".json": "application/json", ".xml": "application/xml",
+	".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf", ".png": "image/png",
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".zip": "application/zip",
+	".wav": "audio/wav", ".mp3": "audio/mpeg",
+}
+
+func fileType(name string) string {
+	ext := strings.ToLower(filepath.Ext(name))
+	if t, ok := fileTypes[ext]; ok {
+		return t
+	}
+	t, _, _ := strings.Cut(mime.TypeByExtension(ext), ";")
+	return t
 }
 
 func resolvePath(dir, p string) string {

@@ -31,7 +31,7 @@ func TestBuildAuthAndBodies(t *testing.T) {
 		{"noauth stops it", "http://h.example/c", "a%20b=1%262", map[string]string{"Authorization": "", "Content-Type": "application/x-www-form-urlencoded"}},
 		{"apikey header", "http://h.example/d", "", map[string]string{"X-Api-Key": "k1", "Authorization": ""}},
 		{"apikey query", "http://h.example/e/ana?x=1&api_key=k2", "", map[string]string{"Authorization": ""}},
-		{"formdata", "http://h.example/g", "--BOUNDARY\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nana\r\n--BOUNDARY\r\nContent-Disposition: form-data; name=\"f\"; filename=\"upload.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nhello file\n\r\n--BOUNDARY--\r\n", map[string]string{"Content-Type": "multipart/form-data; boundary=BOUNDARY"}},
+		{"formdata", "http://h.example/g", "--BOUNDARY\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nana\r\n--BOUNDARY\r\nContent-Disposition: form-data; name=\"f\"; filename=\"upload.txt\"\r\nContent-Type: text/plain\r\n\r\nhello file\n\r\n--BOUNDARY--\r\n", map[string]string{"Content-Type": "multipart/form-data; boundary=BOUNDARY"}},
 		{"file", "http://h.example/h", "hello file\n", nil},
 		{"graphql", "http://h.example/i", `{"query":"query Q { u(name: \"ana\") }","variables":{"n": 1}}`, map[string]string{"Content-Type": "application/json"}},
 		{"get with body pruned", "http://h.example/j", "", nil},

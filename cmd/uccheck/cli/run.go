@@ -62,7 +62,12 @@ func newRunCmd(streams IO, runF func(*RunOptions) error) *cobra.Command {
 (Supervisor/campaignstatus), ends the session with EndSession, sends the negative variants the
 contract implies (no Authorization, a never-issued token, a user name that cannot exist, a second
 EndSession), and judges each documented behaviour as a named check. Every session it opens is
-ended, after failures and interruptions too. It sends no other request of the collection.
+ended, after failures and interruptions too.
+
+Then the collection pass runs the collection's own items as Newman does, scripts included, and
+judges each pm.test beside the checks. By default it runs only the login, probe and logout
+items; --folder NAME and --all-items widen it (a vendor collection may place calls or send SMS).
+See docs/postman.md for the pm sandbox and the variable precedence.
 
 With no --domain and no --base-url it starts the built-in uContact simulator and runs against it.
 
