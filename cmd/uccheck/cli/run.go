@@ -113,7 +113,7 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
 	f.StringVar(&o.Environment, "environment", "", "Postman environment `FILE` for the collection pass (--var wins over it)")
 	f.StringVar(&o.Globals, "globals", "", "Postman globals `FILE` for the collection pass")
-	f.StringArrayVar(&o.Folders, "folder", nil, "also run the items of folder `NAME` in the collection pass; repeatable")
+	f.StringArrayVar(&o.Folders, "folder", nil, "also run the items of folder `NAME` (or the request of that name) in the collection pass; repeatable")
 	f.BoolVar(&o.AllItems, "all-items", false, "run every item of the collection in the collection pass (not only the login, probe and logout items)")
 	f.StringVar(&o.IterationData, "iteration-data", "", "run the collection pass once per row of `FILE` (CSV or JSON)")
 	f.IntVar(&o.Iterations, "iteration-count", 0, "number of iterations of the collection pass (default: one per data row, or 1)")
@@ -365,7 +365,8 @@ func loadCollectionRoles(path string) (*collections.Collection, collections.Role
 }
 
 // selectItems returns the items of the collection pass, in collection order: the role items
-// (when recognised), the items of each --folder, or every item with --all-items.
+// (when recognised), the items of each --folder (a folder, or a request of that name, as in
+// Newman), or every item with --all-items.
 func selectItems(c *collections.Collection, r collections.Roles, haveRoles bool, folders []string, all bool) ([]*collections.Item, error) {
 	want := map[*collections.Item]bool{}
 	if haveRoles {
@@ -374,7 +375,8 @@ func selectItems(c *collections.Collection, r collections.Roles, haveRoles bool,
 	for _, f := range folders {
 		found := false
 		for _, it := range c.Items {
-			for i := 0; i < len(it.Path)-1; i++ {
+			// As Newman's --folder: a folder's items, or a request of that name.
+			for i := 0; i < len(it.Path); i++ {
 				if it.Path[i] == f {
 					want[it], found = true, true
 				}
@@ -385,7 +387,7 @@ func selectItems(c *collections.Collection, r collections.Roles, haveRoles bool,
 			for _, fo := range c.Folders {
 				names = append(names, fmt.Sprintf("%q", fo.Name))
 			}
-			return nil, usageErr("--folder %q: no such folder in collection %s (folders: %s)", f, c.Source, strings.Join(names, ", "))
+			return nil, usageErr("--folder %q: no folder or request of that name in collection %s (folders: %s)", f, c.Source, strings.Join(names, ", "))
 		}
 	}
 	var out []*collections.Item
