@@ -138,7 +138,7 @@ func runRun(o *RunOptions) error {
 		return err
 	}
 	if rolesErr != nil && !o.AllItems && len(o.Folders) == 0 {
-		return usageErr("%v\n  the contract checks need these items (a role item is recognised by its URL path; a path built from variables cannot be); to run the collection's own items and scripts instead, use --all-items or --folder NAME", rolesErr)
+		return usageErr("%v\n  the contract checks need these items: 'uccheck inspect --collection FILE' shows how each role was looked for, and --login-item, --probe-item and --logout-item name them; to run the collection's own items and scripts instead, use --all-items or --folder NAME", rolesErr)
 	}
 	passItems, err := selectItems(coll, roles, rolesErr == nil, o.Folders, o.AllItems)
 	if err != nil {
@@ -219,7 +219,7 @@ func runRun(o *RunOptions) error {
 	var transcript *runner.Transcript
 	if rolesErr != nil {
 		transcript = &runner.Transcript{Target: base, Collection: coll.Source, User: o.User, Started: time.Now()}
-		why := fmt.Sprintf("contract checks skipped: %v (hint: a role item is recognised by its URL path, which a path built from variables hides)", rolesErr)
+		why := fmt.Sprintf("contract checks skipped: %v (hint: 'uccheck inspect --collection FILE' shows how each role was looked for; --login-item, --probe-item and --logout-item name the items)", rolesErr)
 		for _, id := range suites.IDs() {
 			sel.Excluded[id] = why
 		}
