@@ -37,7 +37,11 @@ func LoadVariables(path string) ([]Variable, error) {
 		if e, ok := m["enabled"].(bool); ok {
 			enabled = e
 		}
-		out = append(out, Variable{Key: key, Value: m["value"], Type: scalarString(m["type"]), Disabled: !enabled || truthyField(m["disabled"])})
+		value, present := m["value"]
+		if !present {
+			value = ""
+		}
+		out = append(out, Variable{Key: key, Value: value, Type: scalarString(m["type"]), Disabled: !enabled || truthyField(m["disabled"])})
 	}
 	return out, nil
 }

@@ -727,7 +727,11 @@ func varList(raw any, item, field string) ([]Variable, error) {
 		if key == "" {
 			key = scalarOrEmpty(m["name"])
 		}
-		out = append(out, Variable{Key: key, Value: m["value"], Type: scalarOrEmpty(m["type"]), Disabled: truthyField(m["disabled"])})
+		value, present := m["value"]
+		if !present {
+			value = "" // no value at all substitutes as "", unlike an explicit null ("null")
+		}
+		out = append(out, Variable{Key: key, Value: value, Type: scalarOrEmpty(m["type"]), Disabled: truthyField(m["disabled"])})
 	}
 	return out, nil
 }

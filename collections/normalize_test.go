@@ -258,3 +258,13 @@ func TestEmbeddedStillLoads(t *testing.T) {
 		t.Errorf("login item = %+v", r.Login)
 	}
 }
+
+func TestVariableWithoutValueIsEmpty(t *testing.T) {
+	c, err := Parse([]byte(`{"info": {"name": "x"}, "variable": [{"key": "none"}, {"key": "null", "value": null}], "item": [{"name": "r", "request": "https://h/"}]}`), "x.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Variables["none"] != "" || c.Variables["null"] != "null" {
+		t.Errorf("Variables = %q; want none=\"\" and null=\"null\", as Postman substitutes them", c.Variables)
+	}
+}
