@@ -11,18 +11,20 @@ import (
 	"strings"
 )
 
-// LoadVariables reads a Postman environment or globals export: {"values": [{"key", "value",
-// "enabled", "type"}]}. Entries with "enabled": false are kept as disabled (and then ignored).
-func LoadVariables(path string) ([]Variable, error) {
+// LoadVariables reads a Postman environment or globals export: {"name", "values": [{"key",
+// "value", "enabled", "type"}]}, and returns its variables and name. Entries with "enabled":
+// false are kept as disabled (and then ignored).
+func LoadVariables(path string) ([]Variable, string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &LoadError{Source: path, Err: err}
+		return nil, "", &LoadError{Source: path, Err: err}
 	}
 	var doc struct {
+		Name   any              `json:"name"`
 		Values []map[string]any `json:"values"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, &LoadError{Source: path, Where: jsonErrorPlace(data, err), Err: errors.New(`not a Postman environment or globals file (want {"values": [{"key", "value"}]})`)}
+		return nil, "", &LoadError{Source: path, Where: jsonErrorPlace(data, err), Err: errors.New(`not a Postman environment or globals file (want {"values": [{"key", "value"}]})`)}
 	}
 	var out []Variable
 	for i, m := range doc.Values {
@@ -31,7 +33,7 @@ func LoadVariables(path string) ([]Variable, error) {
 		}
 		key := scalarString(m["key"])
 		if key == "" {
-			return nil, &LoadError{Source: path, Where: fmt.Sprintf(`field "values[%d].key"`, i), Err: errors.New("missing")}
+			return nil, "", &LoadError{Source: path, Where: fmt.Sprintf(`field "values[%d].key"`, i), Err: errors.New("missing")}
 		}
 		enabled := true
 		if e, ok := m["enabled"].(bool); ok {
@@ -43,7 +45,7 @@ func LoadVariables(path string) ([]Variable, error) {
 		}
 		out = append(out, Variable{Key: key, Value: value, Type: scalarString(m["type"]), Disabled: !enabled || truthyField(m["disabled"])})
 	}
-	return out, nil
+	return out, scalarString(doc.Name), nil
 }
 
 // LoadIterationData reads Newman's --iteration-data: a CSV file (a header row, then one row per

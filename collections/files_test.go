@@ -24,18 +24,18 @@ func TestLoadVariables(t *testing.T) {
 		{"key": "off", "value": "x", "enabled": false},
 		{"key": "s", "value": "pw", "type": "secret", "enabled": true},
 		{"key": "empty"}]}`)
-	vars, err := LoadVariables(p)
-	if err != nil {
-		t.Fatal(err)
+	vars, name, err := LoadVariables(p)
+	if err != nil || name != "e" {
+		t.Fatal(name, err)
 	}
 	want := []Variable{{Key: "a", Value: "1"}, {Key: "n", Value: 2.0, Type: "default"}, {Key: "off", Value: "x", Disabled: true}, {Key: "s", Value: "pw", Type: "secret"}, {Key: "empty", Value: ""}}
 	if !reflect.DeepEqual(vars, want) {
 		t.Errorf("vars = %+v\nwant   %+v", vars, want)
 	}
-	if _, err := LoadVariables(write(t, "bad.json", `{"values": [{"value": "no key"}]}`)); err == nil || !strings.Contains(err.Error(), `values[0].key`) {
+	if _, _, err := LoadVariables(write(t, "bad.json", `{"values": [{"value": "no key"}]}`)); err == nil || !strings.Contains(err.Error(), `values[0].key`) {
 		t.Errorf("a value without key: %v", err)
 	}
-	if _, err := LoadVariables(write(t, "bad2.json", `[1, 2]`)); err == nil || !strings.Contains(err.Error(), "bad2.json") {
+	if _, _, err := LoadVariables(write(t, "bad2.json", `[1, 2]`)); err == nil || !strings.Contains(err.Error(), "bad2.json") {
 		t.Errorf("not an environment: %v", err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -350,17 +349,13 @@ func loadCA(path string) (*x509.CertPool, error) {
 
 // loadCollectionRoles loads the collection; a collection whose roles cannot be recognised is
 // not an error here (rolesErr says why): it may still get its collection pass.
-func loadCollectionRoles(path string) (*collections.Collection, collections.Roles, error, error) {
-	var c *collections.Collection
+func loadCollectionRoles(path string) (c *collections.Collection, roles collections.Roles, rolesErr, err error) {
 	if path == "" {
 		c = collections.Embedded()
-	} else {
-		var err error
-		if c, err = collections.Load(path); err != nil {
-			return nil, collections.Roles{}, nil, usageErr("%v", err)
-		}
+	} else if c, err = collections.Load(path); err != nil {
+		return nil, roles, nil, usageErr("%v", err)
 	}
-	roles, rolesErr := c.Roles()
+	roles, rolesErr = c.Roles()
 	return c, roles, rolesErr, nil
 }
 
@@ -409,15 +404,14 @@ func loadPassFiles(o *RunOptions) (passFiles, error) {
 	var pf passFiles
 	var err error
 	if o.Globals != "" {
-		if pf.globals, err = collections.LoadVariables(o.Globals); err != nil {
+		if pf.globals, _, err = collections.LoadVariables(o.Globals); err != nil {
 			return pf, usageErr("--globals: %v", err)
 		}
 	}
 	if o.Environment != "" {
-		if pf.env, err = collections.LoadVariables(o.Environment); err != nil {
+		if pf.env, pf.envName, err = collections.LoadVariables(o.Environment); err != nil {
 			return pf, usageErr("--environment: %v", err)
 		}
-		pf.envName = strings.TrimSuffix(filepath.Base(o.Environment), filepath.Ext(o.Environment))
 	}
 	if o.IterationData != "" {
 		if pf.data, err = collections.LoadIterationData(o.IterationData); err != nil {
