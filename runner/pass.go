@@ -387,8 +387,12 @@ func (p *pass) send(ctx context.Context, it *collections.Item, b *Built, profile
 		maxRedirects = int(v)
 	}
 	client.CheckRedirect = func(_ *http.Request, via []*http.Request) error {
-		if !follow || len(via) > maxRedirects {
+		if !follow {
 			return http.ErrUseLastResponse
+		}
+		if len(via) > maxRedirects {
+			// As Newman (postman-request): an error, not the last redirect.
+			return fmt.Errorf("exceeded maxRedirects (%d): probably stuck in a redirect loop", maxRedirects)
 		}
 		return nil
 	}

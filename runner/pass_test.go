@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +138,53 @@ func TestPassScriptErrorKeepsGoing(t *testing.T) {
 	}
 	if len(r.Tests) != 2 || r.Tests[0].Name != "first" || r.Tests[1].Name != "logged in" || r.Tests[1].Status != sandbox.TestPassed {
 		t.Errorf("the item's own script must still run after the collection's failed: %+v", r.Tests)
+	}
+}
+
+func TestPassProtocolProfileBehavior(t *testing.T) {
+	sim := ucsim.New(ucsim.Options{})
+	defer sim.Close()
+	c, err := collections.Parse([]byte(`{"info": {"name": "ppb"}, "item": [
+		{"name": "no follow", "protocolProfileBehavior": {"followRedirects": false}, "request": "https://{{domain}}/_ucsim/echo/a?redirect=/_ucsim/echo/b"},
+		{"name": "too many", "protocolProfileBehavior": {"maxRedirects": 0}, "request": "https://{{domain}}/_ucsim/echo/a?redirect=/_ucsim/echo/b"},
+		{"name": "follow", "request": "https://{{domain}}/_ucsim/echo/a?redirect=/_ucsim/echo/b"},
+		{"name": "insecure", "protocolProfileBehavior": {"strictSSL": false}, "request": "https://{{domain}}/_ucsim/echo/c"},
+		{"name": "strict", "request": "https://{{domain}}/_ucsim/echo/d"}
+	]}`), "ppb.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := RunPass(context.Background(), PassOptions{
+		Collection: c, Items: c.Items,
+		Preset: map[string]string{"domain": strings.TrimPrefix(sim.URL, "https://")},
+		Client: NewClient(ClientOptions{}), // does not trust the simulator's certificate
+	})
+	status := func(i int) string {
+		ex := p.Runs[i].Exchange
+		if ex.Err != nil {
+			return string(ex.Err.Kind)
+		}
+		return fmt.Sprint(ex.Response.Status)
+	}
+	// Only "insecure" may reach the server: the others fail certificate verification.
+	if got := status(3); got != "200" {
+		t.Errorf("strictSSL false: %s", got)
+	}
+	if got := status(4); got != string(ErrTLS) {
+		t.Errorf("strict: %s, want a TLS error", got)
+	}
+	p = RunPass(context.Background(), PassOptions{
+		Collection: c, Items: c.Items[:3],
+		Preset: map[string]string{"domain": strings.TrimPrefix(sim.URL, "https://")},
+		Client: NewClient(ClientOptions{RootCAs: sim.CertPool()}),
+	})
+	if got := status(0); got != "302" {
+		t.Errorf("followRedirects false: %s", got)
+	}
+	if ex := p.Runs[1].Exchange; ex.Err == nil || !strings.Contains(ex.Err.Message, "maxRedirects") {
+		t.Errorf("maxRedirects 0: %+v", ex)
+	}
+	if got := status(2); got != "200" {
+		t.Errorf("default follows: %s", got)
 	}
 }
