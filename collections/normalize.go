@@ -37,11 +37,14 @@ type normalized struct {
 type shapeError struct {
 	item  string // item path "Folder / Request", "" at collection level
 	field string // "request.url.host"
+	place string // "line L, column C", for a document that is not an object
 	msg   string
 }
 
 func (e *shapeError) where() string {
 	switch {
+	case e.place != "":
+		return e.place
 	case e.item == "" && e.field == "":
 		return ""
 	case e.item == "":
@@ -70,7 +73,7 @@ func normalize(data []byte) (*normalized, error) {
 		if root == nil {
 			return nil, &shapeError{msg: "empty document (null)"}
 		}
-		return nil, &shapeError{msg: "want a JSON object (a Postman collection), got " + kind(root)}
+		return nil, &shapeError{place: firstValue(data), msg: "not a Postman collection: want a JSON object, got " + kind(root)}
 	}
 	n := &normalizer{nodes: map[string]*nodeInfo{}}
 	if err := n.collection(doc); err != nil {
@@ -889,7 +892,7 @@ func kind(v any) string {
 	case bool:
 		return "a boolean"
 	case []any:
-		return "a list"
+		return "an array"
 	case map[string]any:
 		return "an object"
 	}
@@ -908,6 +911,12 @@ func sortedAnyKeys(m map[string]any) []string {
 		}
 	}
 	return keys
+}
+
+// firstValue returns the place of the document's first value, "line L, column C".
+func firstValue(data []byte) string {
+	off := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
+	return lineCol(data, int64(off))
 }
 
 var errNoRequest = errors.New("the collection holds no request")
