@@ -263,6 +263,69 @@
     }
   });
 
+  // validateSchema checks a value against the part of JSON Schema real collections use (type,
+  // enum, const, properties, required, additionalProperties, items, min/max, length, pattern,
+  // allOf/anyOf/oneOf/not) and returns the problems found, as "path: message".
+  function validateSchema(v, schema, path, errs) {
+    if (schema === true || schema === undefined || schema === null) return errs;
+    if (schema === false) { errs.push(path + ': no value is allowed'); return errs; }
+    var t = typeOf(v);
+    var jsonType = t === 'number' && Number.isInteger(v) ? 'integer' : t;
+    if (schema.type !== undefined) {
+      var types = Array.isArray(schema.type) ? schema.type : [schema.type];
+      var ok = types.some(function (ty) { return ty === t || (ty === 'integer' && jsonType === 'integer') || (ty === 'number' && t === 'number'); });
+      if (!ok) { errs.push(path + ': should be ' + types.join(',') + ', is ' + t); return errs; }
+    }
+    if (schema.enum && !schema.enum.some(function (e) { return deepEqual(e, v); })) errs.push(path + ': should be one of ' + inspect(schema.enum));
+    if (schema.const !== undefined && !deepEqual(schema.const, v)) errs.push(path + ': should be ' + inspect(schema.const));
+    if (t === 'number') {
+      if (schema.minimum !== undefined && v < schema.minimum) errs.push(path + ': should be >= ' + schema.minimum);
+      if (schema.maximum !== undefined && v > schema.maximum) errs.push(path + ': should be <= ' + schema.maximum);
+      if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum) errs.push(path + ': should be > ' + schema.exclusiveMinimum);
+      if (typeof schema.exclusiveMaximum === 'number' && v >= schema.exclusiveMaximum) errs.push(path + ': should be < ' + schema.exclusiveMaximum);
+    }
+    if (t === 'string') {
+      if (schema.minLength !== undefined && v.length < schema.minLength) errs.push(path + ': should have at least ' + schema.minLength + ' characters');
+      if (schema.maxLength !== undefined && v.length > schema.maxLength) errs.push(path + ': should have at most ' + schema.maxLength + ' characters');
+      if (schema.pattern !== undefined && !(new RegExp(schema.pattern)).test(v)) errs.push(path + ': should match ' + schema.pattern);
+    }
+    if (t === 'array') {
+      if (schema.minItems !== undefined && v.length < schema.minItems) errs.push(path + ': should have at least ' + schema.minItems + ' items');
+      if (schema.maxItems !== undefined && v.length > schema.maxItems) errs.push(path + ': should have at most ' + schema.maxItems + ' items');
+      if (schema.items && !Array.isArray(schema.items)) v.forEach(function (e, i) { validateSchema(e, schema.items, path + '[' + i + ']', errs); });
+      if (Array.isArray(schema.items)) schema.items.forEach(function (s, i) { if (i < v.length) validateSchema(v[i], s, path + '[' + i + ']', errs); });
+      if (schema.uniqueItems) {
+        for (var i = 0; i < v.length; i++) for (var j = i + 1; j < v.length; j++) if (deepEqual(v[i], v[j])) { errs.push(path + ': should not have duplicate items'); i = v.length; break; }
+      }
+    }
+    if (t === 'object') {
+      (schema.required || []).forEach(function (k) { if (!Object.prototype.hasOwnProperty.call(v, k)) errs.push(path + ": should have required property '" + k + "'"); });
+      var props = schema.properties || {};
+      Object.keys(props).forEach(function (k) { if (Object.prototype.hasOwnProperty.call(v, k)) validateSchema(v[k], props[k], path + '.' + k, errs); });
+      if (schema.additionalProperties !== undefined && schema.additionalProperties !== true) {
+        Object.keys(v).forEach(function (k) {
+          if (Object.prototype.hasOwnProperty.call(props, k)) return;
+          if (schema.additionalProperties === false) errs.push(path + ': should not have additional property ' + "'" + k + "'");
+          else validateSchema(v[k], schema.additionalProperties, path + '.' + k, errs);
+        });
+      }
+      if (schema.minProperties !== undefined && Object.keys(v).length < schema.minProperties) errs.push(path + ': should have at least ' + schema.minProperties + ' properties');
+    }
+    (schema.allOf || []).forEach(function (s) { validateSchema(v, s, path, errs); });
+    if (schema.anyOf && !schema.anyOf.some(function (s) { return validateSchema(v, s, path, []).length === 0; })) errs.push(path + ': should match a schema in anyOf');
+    if (schema.oneOf && schema.oneOf.filter(function (s) { return validateSchema(v, s, path, []).length === 0; }).length !== 1) errs.push(path + ': should match exactly one schema in oneOf');
+    if (schema.not && validateSchema(v, schema.not, path, []).length === 0) errs.push(path + ': should not be valid against "not"');
+    return errs;
+  }
+  addMethod('jsonSchema', function (schema) {
+    var data = this._obj;
+    if (isResponse(data)) {
+      try { data = data.json(); } catch (e) { data = undefined; }
+    }
+    var errs = validateSchema(data, schema, 'data', []);
+    this.assert(errs.length === 0, 'expected data to satisfy schema but found following errors: \n' + errs.join(', '), 'expected data to not satisfy schema', true, errs.length === 0);
+  });
+
   // getPath follows a lodash-style path ("a.b[0].c") into a value.
   function getPath(obj, path) {
     var parts = [];

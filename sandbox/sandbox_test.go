@@ -197,3 +197,24 @@ func TestNoFileSystemNoNetworkAndTimeout(t *testing.T) {
 		t.Errorf("the loop ran %s", time.Since(start))
 	}
 }
+
+func TestJSONSchema(t *testing.T) {
+	c, _, _ := testContext()
+	src := `
+const schema = {type: "array", minItems: 3, items: [{type: "object", required: ["user"], properties: {user: {type: "string"}, phone: {type: "null"}}}, {enum: ["SuperUser"]}, {type: "string", pattern: "^QW"}]};
+pm.test("matches", () => pm.response.to.have.jsonSchema(schema));
+pm.test("fails: required", () => pm.expect({a: 1}).to.have.jsonSchema({type: "object", required: ["b"]}));
+pm.test("fails: type", () => pm.expect({n: "1"}).to.have.jsonSchema({properties: {n: {type: "integer"}}}));
+pm.test("fails: additional", () => pm.expect({n: 1, x: 2}).to.have.jsonSchema({properties: {n: {type: "number"}}, additionalProperties: false}));
+pm.test("not", () => pm.expect({n: 1}).to.not.have.jsonSchema({required: ["z"]}));
+`
+	res := Run(src, c)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for _, tt := range res.Tests {
+		if strings.HasPrefix(tt.Name, "fails:") != (tt.Status == TestFailed) {
+			t.Errorf("%s: %s %s", tt.Name, tt.Status, tt.Message)
+		}
+	}
+}
