@@ -53,8 +53,21 @@ func TestLoadIterationData(t *testing.T) {
 	if err != nil || len(rows) != 2 || rows[0]["n"] != 1.0 || rows[0]["ok"] != true {
 		t.Errorf("json rows = %v, %v", rows, err)
 	}
-	if _, err := LoadIterationData(write(t, "bad.csv", "a\n1,2\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
-		t.Errorf("too many values: %v", err)
+	// As Newman: unquoted numbers are numbers, quoted ones text; extra values are dropped.
+	rows, err = LoadIterationData(write(t, "cast.csv", "i, f ,z,q,t,e,neg,x\n200, 1.5 ,0,\"200\",12abc,1e3,-7,9\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []map[string]any{{"i": 200.0, "f": 1.5, "z": 0.0, "q": "200", "t": "12abc", "e": 1000.0, "neg": -7.0, "x": 9.0}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("cast rows = %#v\nwant        %#v", rows, want)
+	}
+	rows, err = LoadIterationData(write(t, "extra.csv", "a\n1,2\n\n"))
+	if err != nil || !reflect.DeepEqual(rows, []map[string]any{{"a": 1.0}}) {
+		t.Errorf("extra values: %v, %v", rows, err)
+	}
+	if _, err := LoadIterationData(write(t, "open.csv", "a\n\"never closed\n")); err == nil || !strings.Contains(err.Error(), "not closed") {
+		t.Errorf("open quote: %v", err)
 	}
 	if _, err := LoadIterationData(write(t, "bad.json", `{"n": 1}`)); err == nil || !strings.Contains(err.Error(), "JSON array") {
 		t.Errorf("not an array: %v", err)

@@ -108,7 +108,7 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.StringArrayVar(&o.Skip, "skip", nil, "do not judge check `ID` (or a group: login, transport, auth, logout); repeatable")
 	f.StringArrayVar(&o.Only, "only", nil, "judge only check `ID` (or a group); repeatable")
 	f.StringVar(&o.Collection, "collection", "", "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\")")
-	f.StringArrayVar(&o.Vars, "var", nil, "set collection variable `KEY=VALUE`; repeatable")
+	f.StringArrayVar(&o.Vars, "var", nil, "set variable `KEY=VALUE`; it wins over the collection, --environment and --globals; repeatable")
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
 	f.StringVar(&o.Environment, "environment", "", "Postman environment `FILE` for the collection pass (--var wins over it)")
 	f.StringVar(&o.Globals, "globals", "", "Postman globals `FILE` for the collection pass")
