@@ -341,7 +341,7 @@ func (p *pass) item(ctx context.Context, it *collections.Item, iter int) (*ItemR
 	}
 	ex := p.send(ctx, it, built, profile)
 	run.Exchange = ex
-	sent := &sandbox.Request{ID: it.ID, Name: it.Name(), Method: built.Method, URL: collections.ParseURL(built.URL), Headers: built.Header, Body: tmpl.Body}
+	sent := &sandbox.Request{ID: it.ID, Name: it.Name(), Method: built.Method, URL: collections.ParseURL(built.URL), Headers: built.Header, Body: resolveBody(tmpl.Body, built, p.sc)}
 	if ex.Err != nil {
 		if ex.Err.Kind == ErrInterrupted {
 			return run, next
@@ -363,6 +363,39 @@ func (p *pass) item(ctx context.Context, it *collections.Item, iter int) (*ItemR
 		next = n2
 	}
 	return run, next
+}
+
+// resolveBody returns the body with its variables resolved, as a test script's pm.request.body
+// shows the request that was sent (a raw body exactly as sent: dynamic variables keep the value
+// they were sent with).
+func resolveBody(b *collections.Body, built *Built, sc *Scopes) *collections.Body {
+	if b == nil {
+		return nil
+	}
+	r := func(s string) string { out, _ := sc.Resolve(s); return out }
+	out := *b
+	out.Raw = r(b.Raw)
+	if b.Mode == "raw" && built.Body != nil {
+		out.Raw = string(built.Body)
+	}
+	params := func(in []collections.Param) []collections.Param {
+		var ps []collections.Param
+		for _, p := range in {
+			p.Key, p.Value = r(p.Key), r(p.Value)
+			ps = append(ps, p)
+		}
+		return ps
+	}
+	out.URLEncoded, out.FormData = params(b.URLEncoded), params(b.FormData)
+	if g := b.GraphQL; g != nil {
+		gq := *g
+		gq.Query = r(g.Query)
+		if v, ok := g.Variables.(string); ok {
+			gq.Variables = r(v)
+		}
+		out.GraphQL = &gq
+	}
+	return &out
 }
 
 func reason(code int) string {
