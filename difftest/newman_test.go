@@ -52,6 +52,7 @@ var cases = []dcase{
 	{name: "bodies auth variables", collection: "bodies-and-auth.postman_collection.json"},
 	{name: "legacy v2.0 JSON data", collection: "legacy-v20-data.postman_collection.json", env: "legacy.postman_environment.json", globals: "legacy.postman_globals.json", data: "legacy-data.json"},
 	{name: "legacy v2.0 CSV data 2 iterations", collection: "legacy-v20-data.postman_collection.json", env: "legacy.postman_environment.json", globals: "legacy.postman_globals.json", data: "legacy-data.csv", iterations: 2},
+	{name: "edge cases", collection: "edge-cases.postman_collection.json"},
 	// Not part of the set that must agree: it pins the one documented divergence.
 	{name: "known divergence", collection: "divergence-disabled-environment.postman_collection.json", env: "legacy.postman_environment.json"},
 }
