@@ -27,8 +27,9 @@ const NewmanVersion = "6.2.2"
 // runTimeout bounds each Newman and uccheck run, so that a hang fails the test instead of CI.
 const runTimeout = 2 * time.Minute
 
-// installHint is how to install the pinned Newman where the test looks for it.
-const installHint = "npm install --prefix .tools --no-audit --no-fund newman@" + NewmanVersion
+// installHint is how to install the pinned Newman (tools/newman/package-lock.json pins every
+// dependency too) where the test looks for it.
+const installHint = "npm ci --prefix tools/newman --no-audit --no-fund"
 
 // knownDivergences are pm.tests whose outcome differs on purpose: Newman has a known defect
 // there, and uccheck does what the Postman app does. uccheck must pass them; Newman must not.
@@ -113,7 +114,11 @@ func findNewman(t *testing.T, root string) string {
 	}
 	newman := os.Getenv("UCCHECK_NEWMAN")
 	if newman == "" {
-		newman = filepath.Join(root, ".tools", "node_modules", ".bin", "newman")
+		newman = filepath.Join(root, "tools", "newman", "node_modules", ".bin", "newman")
+		// Also a project-local install such as: npm install --prefix .tools newman@6.2.2
+		if alt := filepath.Join(root, ".tools", "node_modules", ".bin", "newman"); !exists(newman) && exists(alt) {
+			newman = alt
+		}
 	}
 	if _, err := os.Stat(newman); err != nil {
 		missing("newman not found at " + newman + " (or set UCCHECK_NEWMAN)")
@@ -129,6 +134,8 @@ func findNewman(t *testing.T, root string) string {
 }
 
 func goTool() string { return filepath.Join(runtime.GOROOT(), "bin", "go") }
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func buildUccheck(t *testing.T, root string) string {
 	t.Helper()
