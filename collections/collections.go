@@ -31,6 +31,13 @@ type Collection struct {
 	Schema    string            // info.schema
 	Items     []*Item           // request items, depth first, in collection order
 	Variables map[string]string // collection variables (enabled ones)
+
+	Version                 string         // info.version, as a string
+	VarList                 []Variable     // collection variables, typed, in order (disabled ones too)
+	Auth                    *Auth          // collection-level auth; nil when none
+	Events                  []Event        // collection-level scripts
+	ProtocolProfileBehavior map[string]any // collection-level protocolProfileBehavior
+	Folders                 []*Folder      // every folder, depth first
 }
 
 // Item is one request of a collection, with its folder path.
@@ -42,6 +49,16 @@ type Item struct {
 	Form     []Field  // enabled urlencoded body fields, in order
 	BodyMode string   // Postman body mode ("urlencoded", "raw", ...), empty for none
 	RawBody  string   // the raw body, for mode "raw"
+
+	ID                      string         // the item's id, if the export has one
+	Folders                 []*Folder      // the folders the item is in, outermost first
+	Headers                 []Header       // every header, disabled ones too, in order
+	Parts                   *URL           // the structured URL Newman sends from
+	Body                    *Body          // the typed body; nil for none
+	Auth                    *Auth          // the request's own auth; nil inherits from the folders
+	Events                  []Event        // the item's own scripts
+	Variables               []Variable     // the item's own variables
+	ProtocolProfileBehavior map[string]any // the item's own protocolProfileBehavior
 }
 
 // Field is a key and value pair of a header or a form.
@@ -105,14 +122,23 @@ func Load(path string) (*Collection, error) {
 	return Parse(data, path)
 }
 
-// Parse parses a Postman v2.0 or v2.1 collection; source names it in errors.
+// Parse parses a Postman v2.0 or v2.1 collection; source names it in errors. The document
+// first goes through the normalising layer (normalize.go), then the library parses it.
 func Parse(data []byte, source string) (*Collection, error) {
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
 		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: errors.New("not valid JSON")}
 	}
-	pc, err := parseLibrary(data)
+	norm, err := normalize(data)
 	if err != nil {
-		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: fmt.Errorf("not a Postman collection this version can read: %w", err)}
+		var se *shapeError
+		if errors.As(err, &se) {
+			return nil, &LoadError{Source: source, Where: se.where(), Err: errors.New(se.msg)}
+		}
+		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: err}
+	}
+	pc, err := postman.ParseCollection(bytes.NewReader(norm.json))
+	if err != nil {
+		return nil, &LoadError{Source: source, Err: fmt.Errorf("not a Postman collection this version can read: %w", err)}
 	}
 	if pc == nil {
 		return nil, &LoadError{Source: source, Err: errors.New("empty document (null)")}
@@ -120,69 +146,103 @@ func Parse(data []byte, source string) (*Collection, error) {
 	if pc.Info.Name == "" && len(pc.Items) == 0 {
 		return nil, &LoadError{Source: source, Err: errors.New(`no "info.name" and no "item": not a Postman collection`)}
 	}
-	c := &Collection{Name: pc.Info.Name, Source: source, Schema: pc.Info.Schema, Variables: map[string]string{}}
-	for _, v := range pc.Variables {
-		if v == nil || v.Disabled {
-			continue
-		}
-		key := v.Key
-		if key == "" {
-			key = v.Name
-		}
-		if key != "" {
-			c.Variables[key] = v.Value
+	c := &Collection{Name: pc.Info.Name, Source: source, Schema: pc.Info.Schema, Version: pc.Info.Version, Variables: map[string]string{}}
+	root := norm.nodes[""]
+	c.VarList = root.vars
+	c.ProtocolProfileBehavior = root.ppb
+	for _, v := range root.vars {
+		if !v.Disabled && v.Key != "" {
+			c.Variables[v.Key] = v.String()
 		}
 	}
-	if err := c.flatten(pc.Items, nil); err != nil {
+	if c.Auth, err = convertAuth(pc.Auth); err != nil {
+		return nil, &LoadError{Source: source, Where: `field "auth"`, Err: err}
+	}
+	c.Events = convertEvents(pc.Events)
+	if err := c.flatten(pc.Items, nil, nil, "", norm.nodes); err != nil {
 		return nil, err
 	}
 	if len(c.Items) == 0 {
-		return nil, &LoadError{Source: source, Err: errors.New("the collection holds no request")}
+		return nil, &LoadError{Source: source, Err: errNoRequest}
 	}
 	return c, nil
 }
 
-func (c *Collection) flatten(items []*postman.Items, parent []string) error {
+func (c *Collection) flatten(items []*postman.Items, parent []string, folders []*Folder, key string, nodes map[string]*nodeInfo) error {
 	for n, it := range items {
 		if it == nil {
 			continue
+		}
+		k := fmt.Sprint(n)
+		if key != "" {
+			k = key + "." + k
+		}
+		info := nodes[k]
+		if info == nil {
+			info = &nodeInfo{}
 		}
 		name := it.Name
 		if name == "" {
 			name = fmt.Sprintf("#%d", n+1)
 		}
 		path := append(append([]string(nil), parent...), name)
+		where := fmt.Sprintf("item %q", strings.Join(path, " / "))
 		if it.Request == nil {
-			if err := c.flatten(it.Items, path); err != nil {
+			f := &Folder{Name: name, Path: path, Events: convertEvents(it.Events), Variables: info.vars, ProtocolProfileBehavior: info.ppb}
+			var err error
+			if f.Auth, err = convertAuth(it.Auth); err != nil {
+				return &LoadError{Source: c.Source, Where: where + `, field "auth"`, Err: err}
+			}
+			c.Folders = append(c.Folders, f)
+			if err := c.flatten(it.Items, path, append(append([]*Folder(nil), folders...), f), k, nodes); err != nil {
 				return err
 			}
 			continue
 		}
-		item, err := convert(it.Request, path)
+		item, err := convert(it.Request, path, info)
 		if err != nil {
-			return &LoadError{Source: c.Source, Where: fmt.Sprintf("item %q", strings.Join(path, " / ")), Err: err}
+			return &LoadError{Source: c.Source, Where: where, Err: err}
+		}
+		item.ID = it.ID
+		item.Folders = folders
+		item.Events = convertEvents(it.Events)
+		item.Variables = info.vars
+		if m, ok := it.ProtocolProfileBehavior.(map[string]any); ok {
+			item.ProtocolProfileBehavior = m
 		}
 		c.Items = append(c.Items, item)
 	}
 	return nil
 }
 
-func convert(r *postman.Request, path []string) (*Item, error) {
+func convert(r *postman.Request, path []string, info *nodeInfo) (*Item, error) {
 	it := &Item{Path: path, Method: strings.ToUpper(string(r.Method))}
 	if it.Method == "" {
 		it.Method = "GET"
 	}
-	if r.URL == nil {
+	if r.URL == nil || info.url == nil {
 		return nil, errors.New(`field "request.url": missing`)
 	}
-	it.URL = rawURL(r.URL)
+	it.Parts = info.url
+	it.URL = info.url.Raw
+	if it.URL == "" {
+		it.URL = rawURL(r.URL)
+	}
 	if it.URL == "" {
 		return nil, errors.New(`field "request.url": empty`)
 	}
 	for _, h := range r.Header {
-		if h != nil && !h.Disabled && h.Key != "" {
+		if h == nil || h.Key == "" {
+			continue
+		}
+		it.Headers = append(it.Headers, Header{Key: h.Key, Value: h.Value, Disabled: h.Disabled})
+		if !h.Disabled {
 			it.Header = append(it.Header, Field{Key: h.Key, Value: h.Value})
 		}
+	}
+	var err error
+	if it.Auth, err = convertAuth(r.Auth); err != nil {
+		return nil, fmt.Errorf(`field "request.auth": %w`, err)
 	}
 	if b := r.Body; b != nil && !b.Disabled {
 		it.BodyMode = b.Mode
@@ -197,7 +257,47 @@ func convert(r *postman.Request, path []string) (*Item, error) {
 			it.RawBody = b.Raw
 		}
 	}
+	it.Body = info.body
 	return it, nil
+}
+
+// convertAuth reads the library's auth block; nil (no block) means "inherit".
+func convertAuth(a *postman.Auth) (*Auth, error) {
+	if a == nil {
+		return nil, nil
+	}
+	out := &Auth{Type: string(a.Type), Params: map[string]string{}}
+	if out.Type == "" {
+		return nil, nil
+	}
+	for _, p := range a.GetParams() {
+		if p == nil || p.Key == "" {
+			continue
+		}
+		if _, seen := out.Params[p.Key]; !seen {
+			out.Order = append(out.Order, p.Key)
+		}
+		switch v := p.Value.(type) {
+		case nil:
+			out.Params[p.Key] = ""
+		case string:
+			out.Params[p.Key] = v
+		default:
+			out.Params[p.Key] = ValueString(v)
+		}
+	}
+	return out, nil
+}
+
+func convertEvents(evs []*postman.Event) []Event {
+	var out []Event
+	for _, e := range evs {
+		if e == nil || e.Script == nil {
+			continue
+		}
+		out = append(out, Event{Listen: string(e.Listen), Exec: strings.Join(e.Script.Exec, "\n"), Disabled: e.Disabled})
+	}
+	return out
 }
 
 // rawURL returns the URL's raw form, rebuilt from its parts when an export left "raw" out.

@@ -35,7 +35,16 @@ func Console(w io.Writer, run *Run, o ConsoleOptions) error {
 		width = max(width, len(r.ID))
 	}
 	var b strings.Builder
+	passHeader := false
 	for _, r := range run.Results {
+		if r.Kind != "" {
+			if !passHeader {
+				passHeader = true
+				fmt.Fprintf(&b, "collection pass (%s):\n", run.PassSummary)
+			}
+			writePassResult(&b, r, paint)
+			continue
+		}
 		mark, col := "✓", ansiGreen
 		switch r.Outcome {
 		case Failed:
@@ -67,14 +76,21 @@ func Console(w io.Writer, run *Run, o ConsoleOptions) error {
 			fmt.Fprintf(&b, "      see: %s\n", r.Anchor)
 		}
 	}
-	c := run.Counts()
+	c, pc := run.CountsOf(false), run.CountsOf(true)
 	summary := fmt.Sprintf("%d checks: %d passed, %d failed, %d errors, %d skipped in %s",
 		c.Total(), c.Passed, c.Failed, c.Errors, c.Skipped, FormatDuration(run.Duration))
+	if passHeader || run.PassSummary != "" {
+		summary += fmt.Sprintf("; %d collection tests: %d passed, %d failed, %d errors, %d skipped",
+			pc.Total(), pc.Passed, pc.Failed, pc.Errors, pc.Skipped)
+	}
 	switch {
-	case c.Failed > 0 || c.Errors > 0:
+	case c.Failed > 0 || c.Errors > 0 || pc.Failed > 0 || pc.Errors > 0:
 		summary = paint(ansiBold+ansiRed, summary)
 	default:
 		summary = paint(ansiBold+ansiGreen, summary)
+	}
+	if run.PassSummary != "" && !passHeader {
+		fmt.Fprintf(&b, "collection pass (%s): no pm.test\n", run.PassSummary)
 	}
 	b.WriteString(summary + "\n")
 	if run.Aborted != "" {
@@ -82,6 +98,32 @@ func Console(w io.Writer, run *Run, o ConsoleOptions) error {
 	}
 	_, err := io.WriteString(w, run.Redactor.Redact(b.String()))
 	return err
+}
+
+// writePassResult writes one collection pass result: "✓ <item path> › <test name>".
+func writePassResult(b *strings.Builder, r Result, paint func(code, s string) string) {
+	mark, col := "✓", ansiGreen
+	switch r.Outcome {
+	case Failed:
+		mark, col = "✗", ansiRed
+	case Errored:
+		mark, col = "!", ansiRed
+	case Skipped:
+		mark, col = "-", ansiYel
+	}
+	fmt.Fprintf(b, "  %s %s\n", paint(col, mark), r.Title)
+	if r.Outcome == Failed || r.Outcome == Errored {
+		label := ""
+		if r.Outcome == Errored {
+			label = "error: "
+		}
+		for i, line := range strings.Split(strings.TrimRight(r.Message, "\n"), "\n") {
+			if i == 0 {
+				line = label + line
+			}
+			fmt.Fprintf(b, "      %s\n", line)
+		}
+	}
 }
 
 // FormatDuration prints a duration for people: "850µs", "12ms", "1.2s".

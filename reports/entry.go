@@ -33,4 +33,16 @@ type CheckEntry struct {
 	Answer    string        // "HTTP/2.0 200" or the error
 	Latency   time.Duration // the judged exchange's total time
 	ErrorKind string        // non-empty when the request could not be made: the outcome is an error
+
+	// Kind is "" for a contract check, KindTest for a pm.test of the collection pass and
+	// KindError for something of the pass that could not be done (a script error...).
+	Kind      string
+	Iteration int    // collection pass: the iteration, from 1
+	Test      string // collection pass: the pm.test name (or what could not be done)
 }
+
+// The kinds of collection pass entries.
+const (
+	KindTest  = "pm.test"
+	KindError = "pm.error"
+)

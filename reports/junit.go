@@ -85,6 +85,19 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 		run := f.Runs[i]
 		rd := run.Redactor.Redact
 		out := &doc.TestSuites[i]
+		out.Tests++
+		if r.Kind != "" { // a pm.test of the collection pass
+			out.TestCases = append(out.TestCases, passTestCase(tc, r, run))
+			switch r.Outcome {
+			case Failed:
+				out.Failures++
+			case Errored:
+				out.Errors++
+			case Skipped:
+				out.Skipped++
+			}
+			continue
+		}
 		tc.Name = rd(fmt.Sprintf("[%s] %s", r.ID, r.Title))
 		tc.Classname = rd(run.Target)
 		tc.Time = r.Latency.Seconds()
@@ -111,7 +124,6 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 			tc.Skipped = &reporters.JUnitSkipped{Message: msg}
 			out.Skipped++
 		}
-		out.Tests++
 		out.TestCases = append(out.TestCases, tc)
 	}
 	for _, s := range doc.TestSuites {
@@ -207,6 +219,35 @@ func MergeJUnit(files [][]byte) ([]byte, error) {
 		doc.Time = max(doc.Time, in.Time)
 	}
 	return encodeJUnit(doc, nil)
+}
+
+// passTestCase renders a collection pass result: named "<item path> › <test name>", classed by
+// the collection, a failing pm.test a <failure>, a script error an <error>.
+func passTestCase(tc reporters.JUnitTestCase, r Result, run *Run) reporters.JUnitTestCase {
+	rd := run.Redactor.Redact
+	tc.Name = rd(r.Title)
+	tc.Classname = rd(run.Collection)
+	tc.Time = r.Latency.Seconds()
+	tc.Status = string(r.Outcome)
+	tc.SystemErr = ""
+	tc.SystemOut = rd(exchangeSummary(r))
+	tc.Properties = &reporters.JUnitProperties{Properties: []reporters.JUnitProperty{
+		{Name: "kind", Value: r.Kind},
+		{Name: "item", Value: rd(r.Item)},
+		{Name: "test", Value: rd(r.Test)},
+		{Name: "iteration", Value: fmt.Sprint(r.Iteration)},
+	}}
+	msg := rd(strings.TrimRight(r.Message, "\n"))
+	tc.Failure, tc.Error, tc.Skipped = nil, nil, nil
+	switch r.Outcome {
+	case Failed:
+		tc.Failure = &reporters.JUnitFailure{Type: "AssertionError", Message: firstLine(msg), Description: msg}
+	case Errored:
+		tc.Error = &reporters.JUnitError{Type: r.ErrorKind, Message: firstLine(msg), Description: msg}
+	case Skipped:
+		tc.Skipped = &reporters.JUnitSkipped{Message: msg}
+	}
+	return tc
 }
 
 // WriteJUnit writes the run's JUnit XML to path atomically: a temporary file in the same folder,

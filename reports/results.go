@@ -29,6 +29,8 @@ type Run struct {
 	Results     []Result
 	Exchanges   []Exchange // what was sent, for JSON, HTML and latency figures
 	Redactor    *Redactor
+
+	PassSummary string // the collection pass in one line ("" when there was none)
 }
 
 // Exchange is the summary of one request of a run: no headers or bodies.
@@ -63,6 +65,28 @@ func (c Counts) Add(o Counts) Counts {
 func (r *Run) Counts() Counts {
 	var c Counts
 	for _, res := range r.Results {
+		switch res.Outcome {
+		case Passed:
+			c.Passed++
+		case Failed:
+			c.Failed++
+		case Errored:
+			c.Errors++
+		case Skipped:
+			c.Skipped++
+		}
+	}
+	return c
+}
+
+// CountsOf returns the totals of the collection pass's results (pass true) or of the contract
+// checks (pass false).
+func (r *Run) CountsOf(pass bool) Counts {
+	var c Counts
+	for _, res := range r.Results {
+		if (res.Kind != "") != pass {
+			continue
+		}
 		switch res.Outcome {
 		case Passed:
 			c.Passed++

@@ -48,6 +48,13 @@ type Transcript struct {
 	Aborted     string
 	Interrupted bool
 
+	// ContractSkipped, when set, says why no contract check is judged (the collection's roles
+	// could not be recognised); the collection pass may still have run.
+	ContractSkipped string
+
+	// Pass is the collection pass run after the contract flow, or nil.
+	Pass *PassTranscript
+
 	// Secrets holds every secret value the run knew or received (the password and every token
 	// issued to it). Reports redact them, in every encoding, before writing anything.
 	Secrets []string

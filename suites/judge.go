@@ -28,8 +28,8 @@ var ErrJudgedTwice = errors.New("suites: Judge runs once per process (Ginkgo run
 type JudgeOptions struct {
 	// Targets names each target's container (its base URL), in report order.
 	Targets []string
-	// Next blocks until target i's transcript is ready and returns it. Targets are asked for in
-	// order, so transcripts can be produced concurrently and judged as they come.
+	// Next returns target i's transcript (with its collection pass, if any); it is called while
+	// the specs are declared, in target order.
 	Next func(i int) *runner.Transcript
 	// Done, if set, is called once target i is judged, with its transcript and results; after it
 	// returns the transcript is dropped, so a run of many targets holds few at a time.
@@ -75,6 +75,7 @@ func judgeAll(o JudgeOptions) types.Report {
 	var mu sync.Mutex
 	collected := make([][]reports.Result, len(o.Targets))
 	transcripts := make([]*runner.Transcript, len(o.Targets))
+	expected := make([]int, len(o.Targets)) // specs per target: the checks and the pass's tests
 
 	// One wrapper container keeps the targets in order: Ginkgo sorts containers inside it by code
 	// location, and each target's container and each spec get a distinct one.
@@ -82,12 +83,9 @@ func judgeAll(o JudgeOptions) types.Report {
 		for i, name := range o.Targets {
 			loc := types.CodeLocation{FileName: "target", LineNumber: i + 1}
 			ginkgo.Describe(name, ginkgo.Ordered, ginkgo.ContinueOnFailure, loc, func() {
-				ginkgo.BeforeAll(func() {
-					t := o.Next(i)
-					mu.Lock()
-					transcripts[i] = t
-					mu.Unlock()
-				})
+				t := o.Next(i)
+				transcripts[i] = t
+				expected[i] = len(checks)
 				for j, c := range checks {
 					cloc := types.CodeLocation{FileName: DocsURL, LineNumber: j + 1}
 					ginkgo.It(fmt.Sprintf("[%s] %s", c.ID, c.Title), cloc, func() {
@@ -96,6 +94,9 @@ func judgeAll(o JudgeOptions) types.Report {
 						mu.Unlock()
 						spec(c, t, o.Selection)
 					})
+				}
+				if t.Pass != nil {
+					expected[i] += passSpecs(t.Pass, t.Target)
 				}
 			})
 		}
@@ -111,7 +112,7 @@ func judgeAll(o JudgeOptions) types.Report {
 		}
 		mu.Lock()
 		collected[i] = append(collected[i], res)
-		done := len(collected[i]) == len(checks)
+		done := len(collected[i]) == expected[i]
 		t := transcripts[i]
 		if done {
 			transcripts[i] = nil
@@ -195,6 +196,9 @@ func gate(c *Check, t *runner.Transcript, sel Selection) (entry *reports.CheckEn
 	}
 	if why, out := sel.Excluded[c.ID]; out {
 		return entry, why, ""
+	}
+	if t.ContractSkipped != "" {
+		return entry, t.ContractSkipped, ""
 	}
 	if t.TokenSource.Shape == "api-token" && (strings.HasPrefix(c.ID, "login.") || strings.HasPrefix(c.ID, "logout.")) {
 		return entry, "API-token mode (--api-token): no login and no EndSession (a shared token is never ended)", ""

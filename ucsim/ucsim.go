@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -77,6 +78,10 @@ const (
 	PathGetUserToken   = "/Integra/resources/auth/getUserToken"
 	PathEndSession     = "/Integra/resources/auth/EndSession"
 	PathCampaignStatus = "/Integra/resources/Supervisor/campaignstatus"
+	// PathEcho is not a uContact endpoint: the simulator answers any request under it with what
+	// it received (method, path, query, headers, form or raw body) as JSON, so that tests can
+	// see what a client sent. It needs no auth and opens no session.
+	PathEcho = "/_ucsim/echo/"
 )
 
 // Options configures a simulator.
@@ -160,6 +165,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc(PathEndSession, s.endSession)
 	mux.HandleFunc(PathCampaignStatus, s.campaignStatus)
 	mux.Handle(PathCrossdomain, CrossdomainHandler())
+	mux.HandleFunc(PathEcho, s.echo)
 	if s.faults[HostileRedirectOtherHost] {
 		s.Sink = newSink()
 	}
@@ -417,4 +423,49 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	writeText(w, http.StatusOK, answer)
+}
+
+// echo answers with what the request carried. A "status" query parameter sets the answer's status
+// code; a "redirect" query parameter answers 302 to that location.
+func (s *Server) echo(w http.ResponseWriter, r *http.Request) {
+	if loc := r.URL.Query().Get("redirect"); loc != "" {
+		http.Redirect(w, r, loc, http.StatusFound)
+		return
+	}
+	out := map[string]any{
+		"method": r.Method, "path": r.URL.Path, "query": r.URL.Query(), "rawQuery": r.URL.RawQuery,
+		"headers": r.Header, "proto": r.Proto,
+	}
+	ct := r.Header.Get("Content-Type")
+	switch {
+	case strings.HasPrefix(ct, "multipart/form-data"):
+		if err := r.ParseMultipartForm(1 << 20); err == nil {
+			out["form"] = r.MultipartForm.Value
+			files := map[string]any{}
+			for k, fhs := range r.MultipartForm.File {
+				var list []map[string]any
+				for _, fh := range fhs {
+					f, _ := fh.Open()
+					b := make([]byte, fh.Size)
+					_, _ = f.Read(b)
+					f.Close()
+					list = append(list, map[string]any{"filename": fh.Filename, "contentType": fh.Header.Get("Content-Type"), "content": string(b)})
+				}
+				files[k] = list
+			}
+			out["files"] = files
+		}
+	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+		if err := r.ParseForm(); err == nil {
+			out["form"] = r.PostForm
+		}
+	default:
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		out["body"] = string(b)
+	}
+	status := http.StatusOK
+	if v := r.URL.Query().Get("status"); v != "" {
+		fmt.Sscan(v, &status)
+	}
+	writeJSON(w, status, out)
 }

@@ -31,9 +31,11 @@ type target struct {
 	credEnv  string // environment variable with its password or API token, from a domains file
 
 	// With more than one --collection, each target runs once per collection.
-	Label string // the target's name in reports: Base, or Base and the collection
-	coll  *collections.Collection
-	roles collections.Roles
+	Label     string // the target's name in reports: Base, or Base and the collection
+	coll      *collections.Collection
+	roles     collections.Roles
+	rolesErr  error               // the collection's roles could not be recognised
+	passItems []*collections.Item // the items of the collection pass
 }
 
 // runRun runs the contract flow against every target and reports it.
@@ -46,27 +48,50 @@ func runRun(o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	var colls []*collections.Collection
-	var allRoles []collections.Roles
+	if err := o.readAPIToken(); err != nil {
+		return err
+	}
+	var units []target // one per collection, the target fields left empty
 	paths := o.Collections
 	if len(paths) == 0 {
 		paths = []string{""} // the embedded collection
 	}
 	for _, path := range paths {
-		coll, roles, err := loadCollection(path, o.Roles)
+		coll, roles, rolesErr, err := loadCollectionRoles(path, o.Roles)
 		if err != nil {
 			return err
 		}
-		colls, allRoles = append(colls, coll), append(allRoles, roles)
+		if rolesErr != nil && !o.AllItems && len(o.Folders) == 0 {
+			return usageErr("%v\n  the contract checks need these items: 'uccheck inspect --collection FILE' shows how each role was looked for, and --login-item, --probe-item and --logout-item name them; to run the collection's own items and scripts instead, use --all-items or --folder NAME", rolesErr)
+		}
+		var items []*collections.Item
+		if o.APIToken == "" { // API-token mode runs no collection pass: its items log in and out
+			if items, err = selectItems(coll, roles, rolesErr == nil, o.Folders, o.AllItems); err != nil {
+				return err
+			}
+			// By default the pass takes the role items, and only when a script would run: a
+			// collection without pm.tests (the embedded one) has nothing for it to judge.
+			if !o.AllItems && len(o.Folders) == 0 && !coll.HasScripts(items) {
+				items = nil
+			}
+		}
+		units = append(units, target{coll: coll, roles: roles, rolesErr: rolesErr, passItems: items})
+	}
+	if o.Iterations < 0 {
+		return usageErr("--iteration-count must not be negative, got %d", o.Iterations)
+	}
+	if o.ScriptTimeout <= 0 {
+		return usageErr("--timeout-script must be positive, got %s", o.ScriptTimeout)
+	}
+	passFiles, err := loadPassFiles(o)
+	if err != nil {
+		return err
 	}
 	if err := o.validate(); err != nil {
 		return err
 	}
 	budgets, err := parseBudgets(o.MaxLatency)
 	if err != nil {
-		return err
-	}
-	if err := o.readAPIToken(); err != nil {
 		return err
 	}
 	targets, err := o.targets()
@@ -116,7 +141,7 @@ func runRun(o *RunOptions) error {
 		fmt.Fprintf(out, "No --domain given: running against the built-in uContact simulator at %s (user %q).\n", sim.URL, user)
 	}
 	defer client.CloseIdleConnections()
-	targets = perCollection(targets, colls, allRoles)
+	targets = perCollection(targets, units)
 
 	optsFor := func(t target) runner.Options {
 		return runner.Options{
@@ -125,9 +150,25 @@ func runRun(o *RunOptions) error {
 			Steps: sel.Steps(), Client: client, Timeout: o.Timeout, MaxBody: o.MaxBody, Retries: o.Retries,
 		}
 	}
+	passOptsFor := func(t target) runner.PassOptions {
+		return runner.PassOptions{
+			Collection: t.coll, Items: t.passItems,
+			Globals: passFiles.globals, Environment: passFiles.env, EnvName: passFiles.envName,
+			Preset: map[string]string{"domain": hostOf(t.Base), "user": t.User, "password": t.Password},
+			Vars:   vars, Data: passFiles.data, Iterations: o.Iterations,
+			Client: client, Timeout: o.Timeout, ScriptTimeout: o.ScriptTimeout, WorkingDir: o.WorkingDir,
+		}
+	}
 	for _, t := range targets {
-		if err := runner.Validate(optsFor(t)); err != nil {
-			return usageErr("%s (%s): %v", t.Base, t.Where, err)
+		if t.rolesErr == nil {
+			if err := runner.Validate(optsFor(t)); err != nil {
+				return usageErr("%s (%s): %v", t.Base, t.Where, err)
+			}
+		}
+		if len(t.passItems) > 0 {
+			if err := runner.Check(passOptsFor(t)); err != nil {
+				return usageErr("collection %s: nothing was sent:\n%v", t.coll.Source, err)
+			}
 		}
 	}
 	if shardOf != "" {
@@ -135,10 +176,10 @@ func runRun(o *RunOptions) error {
 	}
 
 	var sources []string
-	for _, c := range colls {
-		sources = append(sources, c.Source)
+	for _, u := range units {
+		sources = append(sources, u.coll.Source)
 	}
-	fl := &fleet{o: o, collections: strings.Join(sources, ", "), targets: targets, optsFor: optsFor, simulated: simulated,
+	fl := &fleet{o: o, collections: strings.Join(sources, ", "), targets: targets, optsFor: optsFor, passOptsFor: passOptsFor, simulated: simulated,
 		budgets: budgets, sel: sel, shard: shardOf}
 	return fl.run()
 }
@@ -149,6 +190,7 @@ type fleet struct {
 	collections string // every collection's source, for the report
 	targets     []target
 	optsFor     func(target) runner.Options
+	passOptsFor func(target) runner.PassOptions
 	simulated   bool
 	budgets     map[runner.Step]time.Duration
 	sel         suites.Selection
@@ -209,11 +251,8 @@ func (f *fleet) run() error {
 			defer wg.Done()
 			defer func() { <-workers }()
 			tenants[t.Base].Lock()
-			tr, err := runner.Run(runCtx, f.optsFor(t))
+			tr := f.flow(runCtx, t)
 			tenants[t.Base].Unlock()
-			if err != nil { // Validate passed: this cannot happen with valid options
-				tr = &runner.Transcript{Target: t.Base, User: t.User, Aborted: err.Error()}
-			}
 			tr.Target = t.Label
 			f.finished(tr, suites.Verdicts(tr, checks, f.sel))
 			tr.Compact()
@@ -260,6 +299,29 @@ func (f *fleet) run() error {
 	return exitFor(ctx, fl)
 }
 
+// flow runs a target's contract flow, then its collection pass.
+func (f *fleet) flow(ctx context.Context, t target) *runner.Transcript {
+	var tr *runner.Transcript
+	if t.rolesErr != nil {
+		tr = &runner.Transcript{Target: t.Base, Collection: t.coll.Source, User: t.User, Started: time.Now(),
+			ContractSkipped: fmt.Sprintf("contract checks skipped: %v (hint: 'uccheck inspect --collection FILE' shows how each role was looked for; --login-item, --probe-item and --logout-item name the items)", t.rolesErr)}
+	} else {
+		var err error
+		if tr, err = runner.Run(ctx, f.optsFor(t)); err != nil { // Validate passed: this cannot happen
+			tr = &runner.Transcript{Target: t.Base, Collection: t.coll.Source, User: t.User, Aborted: err.Error()}
+		}
+	}
+	if len(t.passItems) > 0 && !tr.Interrupted {
+		pass := runner.RunPass(ctx, f.passOptsFor(t))
+		tr.Pass = pass
+		tr.Secrets = append(tr.Secrets, pass.Secrets...)
+		if pass.Interrupted && !tr.Interrupted {
+			tr.Interrupted, tr.Aborted = true, pass.Aborted
+		}
+	}
+	return tr
+}
+
 // finished streams what a finished flow allows before judging: the verbose transcript, the HAR,
 // and for a run of many targets its console line and the progress line.
 func (f *fleet) finished(t *runner.Transcript, verdicts []reports.Result) {
@@ -277,6 +339,11 @@ func (f *fleet) finished(t *runner.Transcript, verdicts []reports.Result) {
 	defer f.mu.Unlock()
 	if o.Verbose {
 		_ = reports.WriteTranscript(o.IO.Err, t, rd)
+		if t.Pass != nil {
+			for _, l := range t.Pass.Console {
+				fmt.Fprintln(o.IO.Err, rd.Redact(fmt.Sprintf("  console.%s [%s, %s]: %s", l.Level, l.Item, l.Event, l.Text)))
+			}
+		}
 	}
 	live := f.reportRun(t, verdicts)
 	f.done++
@@ -309,6 +376,10 @@ func (f *fleet) reportRun(t *runner.Transcript, results []reports.Result) *repor
 		Simulated: f.simulated, Insecure: f.o.Insecure, APIToken: t.TokenSource.Shape == "api-token",
 		Started: t.Started, Duration: t.Duration, Aborted: t.Aborted, Interrupted: t.Interrupted,
 		Results: results, Redactor: reports.NewRedactor(t.Secrets),
+	}
+	if t.Pass != nil {
+		run.PassSummary = suites.PassSummary(t.Pass)
+		run.Duration += t.Pass.Duration
 	}
 	for _, ex := range t.Exchanges {
 		e := reports.Exchange{Step: string(ex.Step), Request: ex.Request.Method + " " + ex.Request.URL,
@@ -390,14 +461,14 @@ func notRun(t target, ctx context.Context) *runner.Transcript {
 
 // perCollection gives every target its collection: with one, the target as it is; with several,
 // one target per collection, labelled with the collection.
-func perCollection(targets []target, colls []*collections.Collection, roles []collections.Roles) []target {
+func perCollection(targets []target, units []target) []target {
 	var out []target
 	for _, t := range targets {
-		for i, c := range colls {
+		for _, c := range units {
 			u := t
-			u.coll, u.roles, u.Label = c, roles[i], t.Base
-			if len(colls) > 1 {
-				u.Label = t.Base + " · " + c.Name + " (" + filepath.Base(c.Source) + ")"
+			u.coll, u.roles, u.rolesErr, u.passItems, u.Label = c.coll, c.roles, c.rolesErr, c.passItems, t.Base
+			if len(units) > 1 {
+				u.Label = t.Base + " · " + c.coll.Name + " (" + filepath.Base(c.coll.Source) + ")"
 			}
 			out = append(out, u)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/uccheck/uccheck/collections"
 	"github.com/uccheck/uccheck/reports"
 	"github.com/uccheck/uccheck/runner"
+	"github.com/uccheck/uccheck/sandbox"
 	"github.com/uccheck/uccheck/suites"
 )
 
@@ -52,6 +54,16 @@ type RunOptions struct {
 	HTML         string
 	HARDir       string
 
+	// The collection pass (see docs/postman.md).
+	Environment   string        // --environment FILE: a Postman environment export
+	Globals       string        // --globals FILE: a Postman globals export
+	Folders       []string      // --folder NAME: also run this folder's items; repeatable
+	AllItems      bool          // --all-items: run every item of the collection
+	IterationData string        // --iteration-data FILE.csv|json
+	Iterations    int           // --iteration-count N
+	ScriptTimeout time.Duration // --timeout-script
+	WorkingDir    string        // --working-dir: where file bodies are read from
+
 	IO IO
 }
 
@@ -64,7 +76,12 @@ func newRunCmd(streams IO, runF func(*RunOptions) error) *cobra.Command {
 (Supervisor/campaignstatus), ends the session with EndSession, sends the negative variants the
 contract implies (no Authorization, a never-issued token, a user name that cannot exist, a second
 EndSession), and judges each documented behaviour as a named check. Every session it opens is
-ended, after failures and interruptions too. It sends no other request of the collection.
+ended, after failures and interruptions too.
+
+Then the collection pass runs the collection's own items as Newman does, scripts included, and
+judges each pm.test beside the checks. By default it runs only the login, probe and logout
+items; --folder NAME and --all-items widen it (a vendor collection may place calls or send SMS).
+See docs/postman.md for the pm sandbox and the variable precedence.
 
 With no --domain and no --base-url it starts the built-in uContact simulator and runs against it.
 
@@ -115,9 +132,17 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.StringArrayVar(&o.Skip, "skip", nil, "do not judge check `ID` (or a group: login, transport, auth, logout); repeatable")
 	f.StringArrayVar(&o.Only, "only", nil, "judge only check `ID` (or a group); repeatable")
 	f.StringArrayVar(&o.Collections, "collection", nil, "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\"); repeatable: each target runs once per collection")
-	f.StringArrayVar(&o.Vars, "var", nil, "set collection variable `KEY=VALUE`; repeatable")
+	f.StringArrayVar(&o.Vars, "var", nil, "set variable `KEY=VALUE`; it wins over the collection, --environment and --globals; repeatable")
 	addRoleItemFlags(f, &o.Roles)
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
+	f.StringVar(&o.Environment, "environment", "", "Postman environment `FILE` for the collection pass (--var wins over it)")
+	f.StringVar(&o.Globals, "globals", "", "Postman globals `FILE` for the collection pass")
+	f.StringArrayVar(&o.Folders, "folder", nil, "also run the items of folder `NAME` (or the request of that name) in the collection pass; repeatable")
+	f.BoolVar(&o.AllItems, "all-items", false, "run every item of the collection in the collection pass (not only the login, probe and logout items)")
+	f.StringVar(&o.IterationData, "iteration-data", "", "run the collection pass once per row of `FILE` (CSV or JSON)")
+	f.IntVar(&o.Iterations, "iteration-count", 0, "number of iterations of the collection pass (default: one per data row, or 1)")
+	f.DurationVar(&o.ScriptTimeout, "timeout-script", sandbox.DefaultTimeout, "stop a pre-request or test script that runs longer than this")
+	f.StringVar(&o.WorkingDir, "working-dir", "", "`DIR` that file bodies and form-data files are read from (default: the current folder)")
 	f.StringVar(&o.APITokenFile, "api-token-file", "", "API-token mode: read a long-lived token created in the uContact UI from `FILE` (or UCCHECK_API_TOKEN); no login, and no EndSession ever")
 	f.StringVar(&o.TokenScheme, "token-scheme", "Basic", "Authorization scheme of the API token: Basic (as the vendor page shows) or Bearer")
 	f.IntVar(&o.Retries, "retries", 0, "send a request again up to `N` times when it could not be exchanged (never a contract violation, never a request that may have changed state)")
@@ -203,6 +228,88 @@ func loadCA(path string) (*x509.CertPool, error) {
 		return nil, usageErr("--ca-cert %s: no PEM certificate in the file", path)
 	}
 	return pool, nil
+}
+
+// loadCollectionRoles loads a collection; a collection whose roles cannot be recognised is not an
+// error here (rolesErr says why): it may still get its collection pass.
+func loadCollectionRoles(path string, overrides collections.RoleOverrides) (c *collections.Collection, roles collections.Roles, rolesErr, err error) {
+	if path == "" {
+		c = collections.Embedded()
+	} else if c, err = collections.Load(path); err != nil {
+		return nil, roles, nil, usageErr("%v", err)
+	}
+	roles, rolesErr = c.RolesWith(overrides)
+	return c, roles, rolesErr, nil
+}
+
+// selectItems returns the items of the collection pass, in collection order: the role items
+// (when recognised), the items of each --folder (a folder, or a request of that name, as in
+// Newman), or every item with --all-items.
+func selectItems(c *collections.Collection, r collections.Roles, haveRoles bool, folders []string, all bool) ([]*collections.Item, error) {
+	want := map[*collections.Item]bool{}
+	if haveRoles {
+		want[r.Login], want[r.Probe], want[r.Logout] = true, true, true
+	}
+	for _, f := range folders {
+		found := false
+		for _, it := range c.Items {
+			// As Newman's --folder: a folder's items, or a request of that name.
+			for i := 0; i < len(it.Path); i++ {
+				if it.Path[i] == f {
+					want[it], found = true, true
+				}
+			}
+		}
+		if !found {
+			var names []string
+			for _, fo := range c.Folders {
+				names = append(names, fmt.Sprintf("%q", fo.Name))
+			}
+			return nil, usageErr("--folder %q: no folder or request of that name in collection %s (folders: %s)", f, c.Source, strings.Join(names, ", "))
+		}
+	}
+	var out []*collections.Item
+	for _, it := range c.Items {
+		if all || want[it] {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+type passFiles struct {
+	globals, env []collections.Variable
+	envName      string
+	data         []map[string]any
+}
+
+func loadPassFiles(o *RunOptions) (passFiles, error) {
+	var pf passFiles
+	var err error
+	if o.Globals != "" {
+		if pf.globals, _, err = collections.LoadVariables(o.Globals); err != nil {
+			return pf, usageErr("--globals: %v", err)
+		}
+	}
+	if o.Environment != "" {
+		if pf.env, pf.envName, err = collections.LoadVariables(o.Environment); err != nil {
+			return pf, usageErr("--environment: %v", err)
+		}
+	}
+	if o.IterationData != "" {
+		if pf.data, err = collections.LoadIterationData(o.IterationData); err != nil {
+			return pf, usageErr("--iteration-data: %v", err)
+		}
+	}
+	return pf, nil
+}
+
+func hostOf(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 func loadCollection(path string, overrides collections.RoleOverrides) (*collections.Collection, collections.Roles, error) {

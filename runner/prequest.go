@@ -1,0 +1,484 @@
+package runner
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"mime/multipart"
+	"net/textproto"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/uccheck/uccheck/collections"
+)
+
+// ReqTemplate is an item's request before variables are resolved: what pm.request shows to a
+// pre-request script, and what the script may change (method, URL, headers).
+type ReqTemplate struct {
+	Method  string
+	URL     *collections.URL
+	Headers []collections.Header
+	Body    *collections.Body
+	Auth    *collections.Auth // the effective auth after inheritance; nil: none
+}
+
+// AuthSource returns the auth an item uses, inherited from its folders and then the collection
+// when the request has none (a "noauth" block stops the inheritance), and where it came from.
+func AuthSource(c *collections.Collection, it *collections.Item) (*collections.Auth, string) {
+	if a := it.Auth; a != nil && a.Type != "inherit" {
+		return a, "request"
+	}
+	for i := len(it.Folders) - 1; i >= 0; i-- {
+		if a := it.Folders[i].Auth; a != nil && a.Type != "inherit" {
+			return a, "folder " + fmt.Sprintf("%q", strings.Join(it.Folders[i].Path, " / "))
+		}
+	}
+	if c != nil && c.Auth != nil && c.Auth.Type != "inherit" {
+		return c.Auth, "collection"
+	}
+	return nil, ""
+}
+
+// SupportedAuth lists the auth types the collection pass can send.
+var SupportedAuth = []string{"noauth", "basic", "bearer", "apikey"}
+
+// CheckAuth returns an error naming the item when its effective auth is of a type uccheck cannot
+// send: sending the request unauthenticated instead would judge the wrong thing.
+func CheckAuth(c *collections.Collection, it *collections.Item) error {
+	a, from := AuthSource(c, it)
+	if a == nil {
+		return nil
+	}
+	for _, t := range SupportedAuth {
+		if a.Type == t {
+			return nil
+		}
+	}
+	return fmt.Errorf("item %q: auth type %q (from the %s) is not supported; uccheck sends %s: set the request's auth to one of these, or to noauth and an explicit Authorization header", it.PathString(), a.Type, from, strings.Join(SupportedAuth, ", "))
+}
+
+// ProtocolProfile returns the item's protocolProfileBehavior: the collection's, overridden by
+// each folder's, overridden by the item's own, as Newman resolves it.
+func ProtocolProfile(c *collections.Collection, it *collections.Item) map[string]any {
+	out := map[string]any{}
+	add := func(m map[string]any) {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	if c != nil {
+		add(c.ProtocolProfileBehavior)
+	}
+	for _, f := range it.Folders {
+		add(f.ProtocolProfileBehavior)
+	}
+	add(it.ProtocolProfileBehavior)
+	return out
+}
+
+// Template returns the item's request template (copies: scripts may change it).
+func Template(c *collections.Collection, it *collections.Item) *ReqTemplate {
+	u := *it.Parts
+	u.Host = append([]string(nil), u.Host...)
+	u.Path = append([]string(nil), u.Path...)
+	u.Query = append([]collections.Param(nil), u.Query...)
+	u.Variables = append([]collections.Variable(nil), u.Variables...)
+	a, _ := AuthSource(c, it)
+	return &ReqTemplate{
+		Method:  it.Method,
+		URL:     &u,
+		Headers: append([]collections.Header(nil), it.Headers...),
+		Body:    it.Body,
+		Auth:    a,
+	}
+}
+
+// Built is a request resolved and ready to send.
+type Built struct {
+	Method string
+	URL    string
+	Header []collections.Header // in order; keys as written
+	Body   []byte
+}
+
+// Get returns the first enabled header named key (case-insensitive), or "".
+func (b *Built) Get(key string) string {
+	for _, h := range b.Header {
+		if strings.EqualFold(h.Key, key) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+func (b *Built) del(key string) {
+	kept := b.Header[:0]
+	for _, h := range b.Header {
+		if !strings.EqualFold(h.Key, key) {
+			kept = append(kept, h)
+		}
+	}
+	b.Header = kept
+}
+
+func (b *Built) set(key, value string) {
+	b.del(key)
+	b.Header = append(b.Header, collections.Header{Key: key, Value: value})
+}
+
+// methodsWithoutBody are the methods whose body Newman prunes unless disableBodyPruning is set.
+var methodsWithoutBody = map[string]bool{"GET": true, "COPY": true, "HEAD": true, "PURGE": true, "UNLOCK": true}
+
+// rawContentTypes is the Content-Type Newman adds for a raw body of each language.
+var rawContentTypes = map[string]string{
+	"html": "text/html", "text": "text/plain", "json": "application/json",
+	"javascript": "application/javascript", "xml": "application/xml",
+}
+
+// BuildOptions are what Build needs besides the template.
+type BuildOptions struct {
+	Item       string // the item path, for errors
+	Scopes     *Scopes
+	WorkingDir string         // where file bodies and formdata files are read from ("" = ".")
+	Profile    map[string]any // protocolProfileBehavior
+	Boundary   string         // multipart boundary ("" = random)
+}
+
+// Build resolves a request template: every {{variable}} substituted in the URL (path variables
+// first), enabled headers, body and auth; the body encoded for its mode with Newman's default
+// Content-Type; the auth applied. An unresolved variable is an *UnresolvedError.
+func Build(t *ReqTemplate, o BuildOptions) (*Built, error) {
+	var unresolved []string
+	field := ""
+	res := func(f, s string) string {
+		out, names := o.Scopes.Resolve(s)
+		if len(names) > 0 && unresolved == nil {
+			unresolved, field = names, f
+		}
+		return out
+	}
+	b := &Built{Method: strings.ToUpper(t.Method)}
+	if b.Method == "" {
+		b.Method = "GET"
+	}
+	u := t.URL
+	if a := t.Auth; a != nil && a.Type == "apikey" && a.Params["in"] == "query" {
+		key := res("auth apikey.key", a.Params["key"])
+		value := res("auth apikey.value", a.Params["value"])
+		if key != "" || value != "" {
+			c := *u
+			c.Query = nil
+			for _, q := range u.Query {
+				if q.Key != key {
+					c.Query = append(c.Query, q)
+				}
+			}
+			c.Query = append(c.Query, collections.Param{Key: key, Value: value})
+			u = &c
+		}
+	}
+	b.URL = res("URL", urlWithPathVars(u))
+	for _, h := range t.Headers {
+		if h.Disabled || h.Key == "" {
+			continue
+		}
+		b.Header = append(b.Header, collections.Header{Key: res(fmt.Sprintf("header %q", h.Key), h.Key), Value: res(fmt.Sprintf("header %q", h.Key), h.Value)})
+	}
+	if err := buildBody(b, t.Body, o, res); err != nil {
+		return nil, err
+	}
+	if err := applyAuth(b, t.Auth, o, res); err != nil {
+		return nil, err
+	}
+	if unresolved != nil {
+		return nil, &UnresolvedError{Names: unresolved, Item: o.Item, Field: field}
+	}
+	if b.Get("User-Agent") == "" {
+		b.Header = append(b.Header, collections.Header{Key: "User-Agent", Value: "uccheck"})
+	}
+	if b.Get("Accept") == "" {
+		b.Header = append(b.Header, collections.Header{Key: "Accept", Value: "*/*"})
+	}
+	enc, err := encodeURL(b.URL)
+	if err != nil {
+		return nil, fmt.Errorf("item %q: URL %q: %w", o.Item, b.URL, err)
+	}
+	b.URL = enc
+	return b, nil
+}
+
+// urlWithPathVars writes the URL with each ":name" path segment replaced by the path
+// variable's value (when it has a non-empty one), as Postman's Url#getPath does.
+func urlWithPathVars(u *collections.URL) string {
+	c := *u
+	c.Path = make([]string, len(u.Path))
+	for i, seg := range u.Path {
+		c.Path[i] = seg
+		k := collections.PathVariable(seg)
+		if k == "" {
+			continue
+		}
+		for _, v := range u.Variables {
+			if v.Key == k && !v.Disabled {
+				if s, ok := collections.CastOut(v.Value, v.Type).(string); ok && s != "" {
+					c.Path[i] = s + seg[len(k)+1:]
+				}
+				break
+			}
+		}
+	}
+	return c.String()
+}
+
+// encodeURL gives a resolved URL a scheme when it has none (Newman assumes http) and
+// percent-encodes what must be encoded, leaving what is already encoded alone.
+func encodeURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("scheme %q: want http or https", u.Scheme)
+	}
+	if u.Host == "" {
+		return "", errors.New("no host")
+	}
+	u.RawQuery = encodeQuery(u.RawQuery)
+	return u.String(), nil
+}
+
+// encodeQuery percent-encodes the characters a query may not hold raw, keeping the rest.
+func encodeQuery(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '%' && i+2 < len(q) && isHex(q[i+1]) && isHex(q[i+2]):
+			b.WriteByte(c)
+		case c <= ' ' || c >= 0x7f || c == '"' || c == '#' || c == '<' || c == '>' || c == '%' || c == '\'' || c == '`' || c == '{' || c == '}' || c == '|' || c == '\\' || c == '^':
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func profileBool(p map[string]any, key string, def bool) bool {
+	if v, ok := p[key].(bool); ok {
+		return v
+	}
+	return def
+}
+
+func buildBody(b *Built, body *collections.Body, o BuildOptions, res func(string, string) string) error {
+	if body == nil || body.Disabled {
+		return nil
+	}
+	if methodsWithoutBody[b.Method] && !profileBool(o.Profile, "disableBodyPruning", false) {
+		return nil
+	}
+	setDefaultType := func(ct string) {
+		if b.Get("Content-Type") == "" {
+			b.Header = append(b.Header, collections.Header{Key: "Content-Type", Value: ct})
+		}
+	}
+	switch body.Mode {
+	case "raw":
+		if body.Raw == "" {
+			return nil
+		}
+		lang := body.Language
+		if lang == "" {
+			lang = "text"
+		}
+		ct, ok := rawContentTypes[lang]
+		if !ok {
+			ct = rawContentTypes["text"]
+		}
+		setDefaultType(ct)
+		b.Body = []byte(res("body", body.Raw))
+	case "urlencoded":
+		var parts []string
+		for _, p := range body.URLEncoded {
+			if p.Disabled {
+				continue
+			}
+			f := fmt.Sprintf("body field %q", p.Key)
+			parts = append(parts, formEscape(res(f, p.Key))+"="+formEscape(res(f, p.Value)))
+		}
+		if parts == nil {
+			return nil
+		}
+		setDefaultType("application/x-www-form-urlencoded")
+		b.Body = []byte(strings.Join(parts, "&"))
+	case "formdata":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		if o.Boundary != "" {
+			_ = mw.SetBoundary(o.Boundary)
+		}
+		n := 0
+		for _, p := range body.FormData {
+			if p.Disabled {
+				continue
+			}
+			n++
+			f := fmt.Sprintf("form field %q", p.Key)
+			key := res(f, p.Key)
+			if p.Type == "file" {
+				srcs := p.Src
+				if len(srcs) == 0 {
+					srcs = []string{""}
+				}
+				for _, src := range srcs {
+					var data []byte
+					name := ""
+					if src != "" {
+						var err error
+						if data, err = os.ReadFile(resolvePath(o.WorkingDir, src)); err != nil {
+							return fmt.Errorf("item %q, form field %q: file %q: %w (files are read from --working-dir)", o.Item, p.Key, src, err)
+						}
+						name = filepath.Base(src)
+					}
+					h := textproto.MIMEHeader{}
+					h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, escapeQuotes(key), escapeQuotes(name)))
+					ct := p.ContentType
+					if ct == "" {
+						ct = fileType(name)
+					}
+					if ct == "" {
+						ct = "application/octet-stream"
+					}
+					h.Set("Content-Type", ct)
+					w, _ := mw.CreatePart(h)
+					_, _ = w.Write(data)
+				}
+				continue
+			}
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, escapeQuotes(key)))
+			if p.ContentType != "" {
+				h.Set("Content-Type", p.ContentType)
+			}
+			w, _ := mw.CreatePart(h)
+			_, _ = w.Write([]byte(res(f, p.Value)))
+		}
+		if n == 0 {
+			return nil
+		}
+		_ = mw.Close()
+		b.set("Content-Type", "multipart/form-data; boundary="+mw.Boundary())
+		b.Body = buf.Bytes()
+	case "file":
+		switch {
+		case body.FileSrc != "":
+			data, err := os.ReadFile(resolvePath(o.WorkingDir, body.FileSrc))
+			if err != nil {
+				return fmt.Errorf("item %q, body file %q: %w (files are read from --working-dir)", o.Item, body.FileSrc, err)
+			}
+			b.Body = data
+		case body.FileText != "":
+			b.Body = []byte(body.FileText)
+		}
+	case "graphql":
+		g := body.GraphQL
+		if g == nil {
+			return nil
+		}
+		setDefaultType("application/json")
+		query := res("graphql query", g.Query)
+		var out []string
+		if g.Query != "" {
+			q, _ := json.Marshal(query)
+			out = append(out, `"query":`+string(q))
+		}
+		if s, ok := g.OperationName.(string); ok {
+			q, _ := json.Marshal(s)
+			out = append(out, `"operationName":`+string(q))
+		}
+		switch v := g.Variables.(type) {
+		case string:
+			if v != "" {
+				out = append(out, `"variables":`+res("graphql variables", v))
+			}
+		case nil:
+		default:
+			raw, _ := json.Marshal(v)
+			out = append(out, `"variables":`+res("graphql variables", string(raw)))
+		}
+		b.Body = []byte("{" + strings.Join(out, ",") + "}")
+	}
+	return nil
+}
+
+// fileTypes are the part types Newman (form-data, mime-types) gives common files; others come
+// from the system's MIME table, else application/octet-stream.
+var fileTypes = map[string]string{
+	".txt": "text/plain", ".csv": "text/csv", ".json": "application/json", ".xml": "application/xml",
+	".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf", ".png": "image/png",
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".zip": "application/zip",
+	".wav": "audio/wav", ".mp3": "audio/mpeg",
+}
+
+func fileType(name string) string {
+	ext := strings.ToLower(filepath.Ext(name))
+	if t, ok := fileTypes[ext]; ok {
+		return t
+	}
+	t, _, _ := strings.Cut(mime.TypeByExtension(ext), ";")
+	return t
+}
+
+func resolvePath(dir, p string) string {
+	if filepath.IsAbs(p) || dir == "" {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+func escapeQuotes(s string) string { return strings.ReplaceAll(s, `"`, "%22") }
+
+// formEscape encodes a urlencoded body key or value (spaces as %20, as Newman sends them).
+func formEscape(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+func applyAuth(b *Built, a *collections.Auth, o BuildOptions, res func(string, string) string) error {
+	if a == nil {
+		return nil
+	}
+	get := func(k string) string { return res("auth "+a.Type+"."+k, a.Params[k]) }
+	switch a.Type {
+	case "noauth":
+	case "basic":
+		b.set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(get("username")+":"+get("password"))))
+	case "bearer":
+		if tok := get("token"); tok != "" {
+			b.set("Authorization", "Bearer "+tok)
+		}
+	case "apikey":
+		key, value := get("key"), get("value")
+		if key == "" && value == "" {
+			return nil
+		}
+		if a.Params["in"] == "query" {
+			return nil // added to the URL by Build
+		}
+		b.set(key, value)
+	default:
+		return fmt.Errorf("item %q: auth type %q is not supported; uccheck sends %s", o.Item, a.Type, strings.Join(SupportedAuth, ", "))
+	}
+	return nil
+}
