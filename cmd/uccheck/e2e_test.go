@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/pem"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -15,8 +14,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -446,30 +443,11 @@ func TestInterrupt(t *testing.T) {
 
 	// A front server that passes everything to the simulator, except the probe, which blocks
 	// until the client goes away (or the test ends).
-	target, _ := url.Parse(sim.URL)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.Transport = sim.Client().Transport
-	blocked := make(chan struct{}, 16)
-	release := make(chan struct{})
-	front := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == ucsim.PathCampaignStatus {
-			blocked <- struct{}{}
-			select {
-			case <-r.Context().Done():
-			case <-release:
-			}
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	front.EnableHTTP2 = true
-	front.StartTLS()
-	t.Cleanup(front.Close)
-	t.Cleanup(func() { close(release) })
+	front, blocked := blockingFront(t, sim, ucsim.PathCampaignStatus)
 
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "report.xml")
-	ca := writeCA(t, dir, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: front.Certificate().Raw}))
+	ca := writeCA(t, dir, pemOf(front))
 	cmd, stdout, stderr := command(map[string]string{"UCCHECK_PASSWORD": sim.Password()},
 		"run", "--base-url", front.URL, "--ca-cert", ca, "--user", "Admin", "--junit", junit)
 	if err := cmd.Start(); err != nil {

@@ -298,9 +298,7 @@ func TestAPITokenMode(t *testing.T) {
 
 // flaky answers the first n requests to a path with 503, then passes everything to the simulator.
 func flaky(t *testing.T, sim *ucsim.Server, path string, n int) (*httptest.Server, func() int) {
-	target, _ := url.Parse(sim.URL)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.Transport = sim.Client().Transport
+	proxy := simProxy(sim)
 	var mu sync.Mutex
 	seen := 0
 	front := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -392,6 +390,14 @@ func TestRetries(t *testing.T) {
 	})
 }
 
+// simProxy passes requests on to the simulator.
+func simProxy(sim *ucsim.Server) *httputil.ReverseProxy {
+	target, _ := url.Parse(sim.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.Transport = sim.Client().Transport
+	return proxy
+}
+
 func pemOf(s *httptest.Server) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})
 }
@@ -440,9 +446,7 @@ func TestDeadline(t *testing.T) {
 // blockingFront passes everything to the simulator except the paths given, which block until the
 // client goes away or the test ends; blocked receives one value per blocked request.
 func blockingFront(t *testing.T, sim *ucsim.Server, paths ...string) (*httptest.Server, chan struct{}) {
-	target, _ := url.Parse(sim.URL)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.Transport = sim.Client().Transport
+	proxy := simProxy(sim)
 	blocked := make(chan struct{}, 64)
 	release := make(chan struct{})
 	front := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
