@@ -60,16 +60,18 @@ func hostileBinary(t *testing.T) string {
 type hostileResult struct {
 	code                int
 	stdout, stderr, xml string
+	others              string // the JSON, HTML, HAR and step summary reports
 	elapsed             time.Duration
 }
 
-func (r hostileResult) all() string { return r.stdout + r.stderr + r.xml }
+func (r hostileResult) all() string { return r.stdout + r.stderr + r.xml + r.others }
 
 // runAgainst runs the binary against a simulator, verbose, with a JUnit report.
 func runAgainst(t *testing.T, sim *ucsim.Server, ca []byte, extra ...string) hostileResult {
 	t.Helper()
 	dir := t.TempDir()
-	args := []string{"run", "--base-url", sim.URL, "--user", sim.User(), "--junit", filepath.Join(dir, "junit.xml"), "-v", "--no-color"}
+	args := []string{"run", "--base-url", sim.URL, "--user", sim.User(), "--junit", filepath.Join(dir, "junit.xml"), "-v", "--no-color",
+		"--json", filepath.Join(dir, "r.json"), "--html", filepath.Join(dir, "r.html"), "--har", filepath.Join(dir, "har")}
 	if ca != nil {
 		caFile := filepath.Join(dir, "ca.pem")
 		if err := os.WriteFile(caFile, ca, 0o600); err != nil {
@@ -81,7 +83,7 @@ func runAgainst(t *testing.T, sim *ucsim.Server, ca []byte, extra ...string) hos
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, hostileBinary(t), args...)
-	cmd.Env = append(os.Environ(), "UCCHECK_PASSWORD="+sim.Password())
+	cmd.Env = append(os.Environ(), "UCCHECK_PASSWORD="+sim.Password(), "GITHUB_STEP_SUMMARY="+filepath.Join(dir, "summary.md"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -93,6 +95,14 @@ func runAgainst(t *testing.T, sim *ucsim.Server, ca []byte, extra ...string) hos
 		res.code = ee.ExitCode()
 	case err != nil:
 		t.Fatalf("running uccheck: %v", err)
+	}
+	others, _ := filepath.Glob(filepath.Join(dir, "har", "*.har"))
+	for _, p := range append(others, filepath.Join(dir, "r.json"), filepath.Join(dir, "r.html"), filepath.Join(dir, "summary.md")) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Errorf("report %s was not written: %v", filepath.Base(p), err)
+		}
+		res.others += string(data)
 	}
 	if xml, err := os.ReadFile(filepath.Join(dir, "junit.xml")); err == nil {
 		res.xml = string(xml)
@@ -205,7 +215,8 @@ func TestHostileServers(t *testing.T) {
 
 // TestSecretsNeverWritten runs every fault, contract and hostile, with a recognisable password and
 // the most verbose output, and looks for the password and every issued token, in every encoding,
-// in every byte uccheck wrote: stdout, stderr and the JUnit report.
+// in every byte uccheck wrote: stdout, stderr (the verbose transcript), and the JUnit, JSON, HTML,
+// HAR and step summary reports.
 func TestSecretsNeverWritten(t *testing.T) {
 	ucsim.TrickleInterval = 50 * time.Millisecond
 	faults := append(append([]ucsim.Fault{""}, ucsim.Faults...), ucsim.HostileFaults...)
