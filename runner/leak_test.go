@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +93,25 @@ func TestLateLoginIsEnded(t *testing.T) {
 	}
 	if tr.Get(runner.StepCleanup) == nil {
 		t.Error("no cleanup EndSession was sent")
+	}
+}
+
+// TestPasswordWithBraces: a password holding "{{...}}" is sent as it is, never read as a variable.
+func TestPasswordWithBraces(t *testing.T) {
+	roles, _ := collections.Embedded().Roles()
+	const pw = "Tr{{ustMe9}}"
+	sim := ucsim.New(ucsim.Options{Password: pw})
+	defer sim.Close()
+	tr, err := runner.Run(context.Background(), runner.Options{
+		BaseURL: sim.URL, User: sim.User(), Password: pw, Roles: roles, Client: sim.Client(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Token == "" {
+		t.Fatalf("no token: the password was not sent as it is (login answered %s)", tr.Get(runner.StepLogin).Response.Body)
+	}
+	if bad := tr.Get(runner.StepLoginBad); strings.Contains(bad.Request.Body, "Tr%7B%7B") || strings.Contains(bad.Request.Body, sim.User()) {
+		t.Errorf("the failed login carries the real user or password: %s", bad.Request.Body)
 	}
 }

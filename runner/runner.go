@@ -298,7 +298,10 @@ func (r *run) lateSession(ex *Exchange, user string) {
 
 func (r *run) loginBad(ctx context.Context) *Exchange {
 	password := r.randomHex(12)
-	ex := r.send(ctx, StepLoginBad, r.o.Roles.Login, nil, map[string]string{"user": r.bogusUser, "password": password}, nil)
+	bogus := map[string]string{"user": r.bogusUser, "password": password}
+	// The variables too: a {{user}} or {{password}} in another field or header must not carry the
+	// real ones into a failed login (lockout).
+	ex := r.send(ctx, StepLoginBad, r.o.Roles.Login, bogus, bogus, nil)
 	if ex.Response != nil {
 		// A server that issues a session to a user that cannot exist has still opened one: end it.
 		if tok, _ := ExtractToken(ex.Response.Body); tok != "" {
@@ -328,9 +331,9 @@ func (r *run) probe(ctx context.Context, step Step, token string) *Exchange {
 // vendor page shows.
 func (r *run) logout(ctx context.Context, step Step, user, token string) *Exchange {
 	auth := "Basic " + token
-	ex := r.send(ctx, step, r.o.Roles.Logout, map[string]string{"token": token}, map[string]string{"user": user, "token": token}, &auth)
-	if ex.Response != nil && ex.Response.Status == http.StatusOK {
-		r.ended(token)
+	ex := r.send(ctx, step, r.o.Roles.Logout, map[string]string{"user": user, "token": token}, map[string]string{"user": user, "token": token}, &auth)
+	if ex.Response != nil && ex.Response.Status == http.StatusOK && strings.TrimSpace(string(ex.Response.Body)) != "0" {
+		r.ended(token) // "1" (or a deviating "OK"): ended; "0", the documented ERROR: still live
 	}
 	return ex
 }
@@ -351,9 +354,9 @@ func (r *run) ended(token string) {
 func (r *run) cleanup(ctx context.Context) {
 	ctx = context.WithoutCancel(ctx)
 	for _, l := range append([]liveToken(nil), r.live...) {
-		cctx, cancel := context.WithTimeout(ctx, CleanupTimeout)
-		r.logout(cctx, StepCleanup, l.user, l.token)
-		cancel()
+		// No deadline of its own: the cleanup's EndSession is bounded by its per-request limit
+		// (at least CleanupTimeout, see attempt), which classify reports as a timeout.
+		r.logout(ctx, StepCleanup, l.user, l.token)
 	}
 }
 
@@ -367,8 +370,8 @@ func (r *run) build(it *collections.Item, vars map[string]string) (*http.Request
 		}
 		u, _ := url.Parse(r.base)
 		r.scope["domain"] = u.Host
-		r.scope["user"] = r.o.User
-		r.scope["password"] = r.o.Password
+		r.scope["user"] = literal(r.o.User)
+		r.scope["password"] = literal(r.o.Password)
 		for k, v := range r.o.Vars {
 			r.scope[k] = v
 		}
@@ -380,11 +383,11 @@ func (r *run) build(it *collections.Item, vars map[string]string) (*http.Request
 			scope[k] = v
 		}
 		for k, v := range vars {
-			scope[k] = v
+			scope[k] = literal(v)
 		}
 	}
 	where := "item " + strconv.Quote(it.PathString())
-	rawURL, err := Substitute(it.URL, scope)
+	rawURL, err := substitute(it.URL, scope)
 	if err != nil {
 		return nil, fmt.Errorf("%s, URL: %w", where, err)
 	}
@@ -395,7 +398,7 @@ func (r *run) build(it *collections.Item, vars map[string]string) (*http.Request
 	var body string
 	var form []string
 	for _, f := range it.Form {
-		v, err := Substitute(f.Value, scope)
+		v, err := substitute(f.Value, scope)
 		if err != nil {
 			return nil, fmt.Errorf("%s, form field %q: %w", where, f.Key, err)
 		}
@@ -403,7 +406,7 @@ func (r *run) build(it *collections.Item, vars map[string]string) (*http.Request
 	}
 	body = strings.Join(form, "&")
 	if it.BodyMode == "raw" {
-		if body, err = Substitute(it.RawBody, scope); err != nil {
+		if body, err = substitute(it.RawBody, scope); err != nil {
 			return nil, fmt.Errorf("%s, body: %w", where, err)
 		}
 	}
@@ -412,7 +415,7 @@ func (r *run) build(it *collections.Item, vars map[string]string) (*http.Request
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	for _, h := range it.Header {
-		v, err := Substitute(h.Value, scope)
+		v, err := substitute(h.Value, scope)
 		if err != nil {
 			return nil, fmt.Errorf("%s, header %q: %w", where, h.Key, err)
 		}
@@ -423,6 +426,18 @@ func (r *run) build(it *collections.Item, vars map[string]string) (*http.Request
 	}
 	req.Header.Set("User-Agent", "uccheck")
 	return req, nil
+}
+
+// litOpen stands for "{{" inside values uccheck sets itself (a password, a token): they are
+// substituted as they are, never expanded again as variable references.
+const litOpen = "\x00uccheck-lit\x00"
+
+func literal(v string) string { return strings.ReplaceAll(v, "{{", litOpen) }
+
+// substitute is Substitute with uccheck's own values kept literal.
+func substitute(s string, scope map[string]string) (string, error) {
+	out, err := Substitute(s, scope)
+	return strings.ReplaceAll(out, litOpen, "{{"), err
 }
 
 // setForm replaces (or adds) the given fields of a urlencoded body, keeping the others in order.
@@ -492,6 +507,8 @@ func (r *run) send(ctx context.Context, step Step, it *collections.Item, vars, f
 		ex.Retries = append(ex.Retries, Retry{Attempt: attempt + 1, Reason: why, Wait: wait})
 		select {
 		case <-ctx.Done():
+			ex.Response, ex.Late = nil, nil
+			ex.Err = classify(ctx, ctx, context.Cause(ctx), r.o.Timeout)
 			return ex
 		case <-time.After(wait):
 		}

@@ -106,7 +106,7 @@ func judgeAll(o JudgeOptions) types.Report {
 		if !ok {
 			return
 		}
-		i := indexOf(o.Targets, sr.ContainerHierarchyTexts)
+		i := targetOf(sr, len(o.Targets))
 		if i < 0 {
 			return
 		}
@@ -140,17 +140,14 @@ func judgeAll(o JudgeOptions) types.Report {
 	return report
 }
 
-// indexOf finds the target whose container a spec belongs to.
-func indexOf(targets []string, hierarchy []string) int {
-	if len(hierarchy) < 2 {
+// targetOf finds the target whose container a spec belongs to, by the container's code location
+// (its line is the target's index + 1): names may repeat, locations do not.
+func targetOf(sr types.SpecReport, n int) int {
+	locs := sr.ContainerHierarchyLocations
+	if len(locs) < 2 || locs[1].FileName != "target" || locs[1].LineNumber < 1 || locs[1].LineNumber > n {
 		return -1
 	}
-	for i, t := range targets {
-		if t == hierarchy[1] {
-			return i
-		}
-	}
-	return -1
+	return locs[1].LineNumber - 1
 }
 
 // judged returns the exchange a check reports on: its step's, or for checks over every exchange
@@ -212,6 +209,11 @@ func gate(c *Check, t *runner.Transcript, sel Selection) (entry *reports.CheckEn
 	case ex == nil && t.Aborted != "":
 		entry.ErrorKind = "not sent"
 		return entry, "", fmt.Sprintf("%s was not sent: %s", stepNames[step], t.Aborted)
+	case ex == nil && tokenSteps[step] && loginExcluded(sel):
+		// Its explanation (a login check) is not judged in this run: without this the run
+		// would pass with nothing proven, e.g. a wrong password under --only auth.
+		entry.ErrorKind = "no token"
+		return entry, "", needToken(t) + "; the login checks are not selected, so this run cannot judge " + c.ID
 	case ex == nil && tokenSteps[step]:
 		return entry, needToken(t), ""
 	case ex == nil:
@@ -233,6 +235,16 @@ func gate(c *Check, t *runner.Transcript, sel Selection) (entry *reports.CheckEn
 		}
 	}
 	return entry, "", ""
+}
+
+// loginExcluded reports whether a selection leaves out a login check that explains a missing token.
+func loginExcluded(sel Selection) bool {
+	for _, id := range []string{"login.status-ok", "login.json-array", "login.token-last"} {
+		if _, out := sel.Excluded[id]; out {
+			return true
+		}
+	}
+	return false
 }
 
 // Verdicts judges a transcript without Ginkgo, for live progress while a long run goes on: the

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -40,7 +41,12 @@ type target struct {
 
 // runRun runs the contract flow against every target and reports it.
 func runRun(o *RunOptions) error {
-	sel, err := suites.Select(o.Only, o.Skip)
+	budgets, err := parseBudgets(o.MaxLatency)
+	if err != nil {
+		return err
+	}
+	checks := suites.ChecksFor(suites.Config{CertMinDays: o.CertMinDays, Budgets: budgets})
+	sel, err := suites.SelectFrom(checks, o.Only, o.Skip)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -90,10 +96,6 @@ func runRun(o *RunOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	budgets, err := parseBudgets(o.MaxLatency)
-	if err != nil {
-		return err
-	}
 	targets, err := o.targets()
 	if err != nil {
 		return err
@@ -126,6 +128,8 @@ func runRun(o *RunOptions) error {
 		if o.Insecure {
 			fmt.Fprintln(o.IO.Err, "uccheck: warning: --insecure: the server's certificate is not verified; the report records it")
 		}
+	case o.DomainsFile != "" && o.Shard == "":
+		return usageErr("--domains-file %s lists no target", o.DomainsFile)
 	case o.DomainsFile != "":
 		// A domains file whose targets all fall in other shards: nothing to do, and that is fine.
 	default:
@@ -180,7 +184,7 @@ func runRun(o *RunOptions) error {
 		sources = append(sources, u.coll.Source)
 	}
 	fl := &fleet{o: o, collections: strings.Join(sources, ", "), targets: targets, optsFor: optsFor, passOptsFor: passOptsFor, simulated: simulated,
-		budgets: budgets, sel: sel, shard: shardOf}
+		checks: checks, sel: sel, shard: shardOf}
 	return fl.run()
 }
 
@@ -192,7 +196,7 @@ type fleet struct {
 	optsFor     func(target) runner.Options
 	passOptsFor func(target) runner.PassOptions
 	simulated   bool
-	budgets     map[runner.Step]time.Duration
+	checks      []*suites.Check
 	sel         suites.Selection
 	shard       string
 
@@ -227,13 +231,13 @@ func (f *fleet) run() error {
 	// be streamed is (its console line, HAR, verbose transcript) and the transcript is compacted.
 	// Phase 2: Ginkgo judges every transcript. Ginkgo catches SIGINT while it runs, so the flows
 	// (which must be able to end their sessions on SIGINT) all end before it starts.
-	checks := suites.ChecksFor(suites.Config{CertMinDays: o.CertMinDays, Budgets: f.budgets})
+	checks := f.checks
 	transcripts := make([]*runner.Transcript, n)
 	workers := make(chan struct{}, o.Parallel)
 	tenants := map[string]*sync.Mutex{} // one session per tenant at a time, whatever the collections
 	for _, t := range f.targets {
-		if tenants[t.Base] == nil {
-			tenants[t.Base] = &sync.Mutex{}
+		if tenants[tenantKey(t.Base)] == nil {
+			tenants[tenantKey(t.Base)] = &sync.Mutex{}
 		}
 	}
 	var wg sync.WaitGroup
@@ -250,9 +254,9 @@ func (f *fleet) run() error {
 		go func(i int, t target) {
 			defer wg.Done()
 			defer func() { <-workers }()
-			tenants[t.Base].Lock()
+			tenants[tenantKey(t.Base)].Lock()
 			tr := f.flow(runCtx, t)
-			tenants[t.Base].Unlock()
+			tenants[tenantKey(t.Base)].Unlock()
 			tr.Target = t.Label
 			f.finished(tr, suites.Verdicts(tr, checks, f.sel))
 			tr.Compact()
@@ -311,12 +315,13 @@ func (f *fleet) flow(ctx context.Context, t target) *runner.Transcript {
 			tr = &runner.Transcript{Target: t.Base, Collection: t.coll.Source, User: t.User, Aborted: err.Error()}
 		}
 	}
-	if len(t.passItems) > 0 && !tr.Interrupted {
+	if len(t.passItems) > 0 && tr.Aborted == "" {
 		pass := runner.RunPass(ctx, f.passOptsFor(t))
 		tr.Pass = pass
 		tr.Secrets = append(tr.Secrets, pass.Secrets...)
-		if pass.Interrupted && !tr.Interrupted {
-			tr.Interrupted, tr.Aborted = true, pass.Aborted
+		if pass.Interrupted && tr.Aborted == "" {
+			tr.Aborted = pass.Aborted
+			tr.Interrupted = !errors.Is(context.Cause(ctx), context.DeadlineExceeded)
 		}
 	}
 	return tr
@@ -473,6 +478,18 @@ func perCollection(targets []target, units []target) []target {
 			out = append(out, u)
 		}
 	}
+	// Labels name containers and testsuites: two collections with one name and file name get
+	// numbered.
+	count, seen := map[string]int{}, map[string]int{}
+	for _, u := range out {
+		count[u.Label]++
+	}
+	for i := range out {
+		if l := out[i].Label; count[l] > 1 {
+			seen[l]++
+			out[i].Label = fmt.Sprintf("%s #%d", l, seen[l])
+		}
+	}
 	return out
 }
 
@@ -501,10 +518,10 @@ func (o *RunOptions) targets() ([]target, error) {
 	var out []target
 	seen := map[string]string{}
 	add := func(t target) error {
-		if prev, dup := seen[t.Base]; dup {
+		if prev, dup := seen[tenantKey(t.Base)]; dup {
 			return usageErr("%s (%s) is named twice (first at %s): one session per tenant at a time", t.Base, t.Where, prev)
 		}
-		seen[t.Base] = t.Where
+		seen[tenantKey(t.Base)] = t.Where
 		out = append(out, t)
 		return nil
 	}
@@ -649,6 +666,10 @@ func shard(targets []target, i, n int) []target {
 	}
 	return out
 }
+
+// tenantKey names a tenant whatever the case of its host: https://Acme.example and
+// https://acme.example are one tenant.
+func tenantKey(base string) string { return strings.ToLower(base) }
 
 // ShardOf returns the shard (1..n) a target lands in: FNV-1a of its base URL, so the same tenant
 // always lands in the same shard whatever else the list holds.

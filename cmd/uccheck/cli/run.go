@@ -158,7 +158,7 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 // broke the contract: that stands whatever else happened), then an error (could not ask).
 func exitFor(ctx context.Context, f *reports.Fleet) error {
 	var ic *InterruptCause
-	if f.Interrupted() && errors.As(context.Cause(ctx), &ic) {
+	if errors.As(context.Cause(ctx), &ic) { // a signal, even one that came after the flows
 		return &exitError{code: ic.Code, err: errSilent}
 	}
 	if f.Interrupted() {
