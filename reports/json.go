@@ -84,8 +84,11 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // JSON renders the fleet as the --json document, secrets redacted.
 func JSON(f *Fleet) ([]byte, error) {
+	// Redact every string before encoding: JSON escaping would hide a secret from a pass over
+	// the encoded document (a password with a quote in it, say).
+	rd := f.Redactor().Redact
 	doc := JSONReport{
-		Schema: JSONSchema, Version: f.Version, Collection: f.Collection, Started: f.Started.UTC(),
+		Schema: JSONSchema, Version: f.Version, Collection: rd(f.Collection), Started: f.Started.UTC(),
 		DurationMS: ms(f.Duration), Shard: f.Shard, Latency: []JSONLatency{}, Targets: []JSONTargetRun{},
 	}
 	for _, s := range f.LatencyStats() {
@@ -102,12 +105,14 @@ func JSON(f *Fleet) ([]byte, error) {
 		doc.Totals.Errors += c.Errors
 		doc.Totals.Skipped += c.Skipped
 		doc.Totals.Retries += run.Retries()
-		t := JSONTargetRun{Target: run.Target, User: run.User, Simulator: run.Simulated, APIToken: run.APIToken,
-			Insecure: run.Insecure, Aborted: run.Aborted, DurationMS: ms(run.Duration), Checks: []JSONCheck{}, Exchanges: []JSONExchange{}}
+		t := JSONTargetRun{Target: rd(run.Target), User: rd(run.User), Simulator: run.Simulated, APIToken: run.APIToken,
+			Insecure: run.Insecure, Aborted: rd(run.Aborted), DurationMS: ms(run.Duration), Checks: []JSONCheck{}, Exchanges: []JSONExchange{}}
 		for _, r := range run.Results {
-			t.Checks = append(t.Checks, JSONCheck{ID: r.ID, Title: r.Title, Outcome: r.Outcome, Message: r.Message, Step: r.Step, LatencyMS: ms(r.Latency), See: r.Anchor})
+			t.Checks = append(t.Checks, JSONCheck{ID: r.ID, Title: rd(r.Title), Outcome: r.Outcome, Message: rd(r.Message), Step: r.Step, LatencyMS: ms(r.Latency), See: r.Anchor})
 		}
 		for _, e := range run.Exchanges {
+			e.Request, e.Error = rd(e.Request), rd(e.Error)
+			e.Retries = redactAll(e.Retries, f.Redactor())
 			t.Exchanges = append(t.Exchanges, JSONExchange{Exchange: e, TimingsMS: JSONTimings{DNS: ms(e.DNS), Connect: ms(e.Connect), TLS: ms(e.TLS), FirstByte: ms(e.FirstByte), Total: ms(e.Total)}})
 		}
 		doc.Targets = append(doc.Targets, t)

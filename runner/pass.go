@@ -124,14 +124,37 @@ func RunPass(ctx context.Context, o PassOptions) *PassTranscript {
 		p.iteration(ctx, i)
 	}
 	p.cleanup(ctx)
+	if p.insecure != nil {
+		p.insecure.CloseIdleConnections()
+	}
 	p.t.Duration = o.Now().Sub(p.t.Started)
 	return p.t
 }
 
+// insecureTransport returns the pass's transport that skips certificate verification (built on
+// the client's), or nil when the client's transport is not an *http.Transport.
+func (p *pass) insecureTransport() *http.Transport {
+	if p.insecure == nil {
+		tr, ok := p.o.Client.Transport.(*http.Transport)
+		if !ok {
+			return nil
+		}
+		p.insecure = tr.Clone()
+		cfg := p.insecure.TLSClientConfig.Clone()
+		if cfg == nil {
+			cfg = &tls.Config{}
+		}
+		cfg.InsecureSkipVerify = true
+		p.insecure.TLSClientConfig = cfg
+	}
+	return p.insecure
+}
+
 type pass struct {
-	o  PassOptions
-	t  *PassTranscript
-	sc *Scopes
+	o        PassOptions
+	t        *PassTranscript
+	insecure *http.Transport // for items with strictSSL false: built once, closed at the end
+	sc       *Scopes
 
 	live []liveToken // sessions opened by login items and not ended
 	// loginURL is the last login URL seen, to derive an EndSession URL for cleanup.
@@ -339,6 +362,7 @@ func (p *pass) item(ctx context.Context, it *collections.Item, iter int) (*ItemR
 		run.Errors = append(run.Errors, RunError{Kind: kind, Message: err.Error() + " (not sent)"})
 		return run, next
 	}
+	p.t.Secrets = append(p.t.Secrets, built.Secrets...)
 	ex := p.send(ctx, it, built, profile)
 	run.Exchange = ex
 	sent := &sandbox.Request{ID: it.ID, Name: it.Name(), Method: built.Method, URL: collections.ParseURL(built.URL), Headers: built.Header, Body: resolveBody(tmpl.Body, built, p.sc)}
@@ -427,17 +451,14 @@ func (p *pass) send(ctx context.Context, it *collections.Item, b *Built, profile
 			// As Newman (postman-request): an error, not the last redirect.
 			return fmt.Errorf("exceeded maxRedirects (%d): probably stuck in a redirect loop", maxRedirects)
 		}
+		if r, first := via[len(via)-1], via[0]; r.URL.Scheme != first.URL.Scheme || !strings.EqualFold(r.URL.Host, first.URL.Host) {
+			// Unlike Newman: credentials and bodies never follow a redirect to another origin.
+			return http.ErrUseLastResponse
+		}
 		return nil
 	}
 	if !profileBool(profile, "strictSSL", true) {
-		if tr, ok := client.Transport.(*http.Transport); ok {
-			tr = tr.Clone()
-			cfg := tr.TLSClientConfig.Clone()
-			if cfg == nil {
-				cfg = &tls.Config{}
-			}
-			cfg.InsecureSkipVerify = true
-			tr.TLSClientConfig = cfg
+		if tr := p.insecureTransport(); tr != nil {
 			client.Transport = tr
 		}
 	}

@@ -104,6 +104,8 @@ type Built struct {
 	URL    string
 	Header []collections.Header // in order; keys as written
 	Body   []byte
+	// Secrets are credentials the build derived (a basic auth header's base64): reports redact them.
+	Secrets []string
 }
 
 // Get returns the first enabled header named key (case-insensitive), or "".
@@ -463,7 +465,12 @@ func applyAuth(b *Built, a *collections.Auth, o BuildOptions, res func(string, s
 	switch a.Type {
 	case "noauth":
 	case "basic":
-		b.set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(get("username")+":"+get("password"))))
+		cred := base64.StdEncoding.EncodeToString([]byte(get("username") + ":" + get("password")))
+		b.set("Authorization", "Basic "+cred)
+		b.Secrets = append(b.Secrets, cred)
+		if pw := get("password"); pw != "" {
+			b.Secrets = append(b.Secrets, pw)
+		}
 	case "bearer":
 		if tok := get("token"); tok != "" {
 			b.set("Authorization", "Bearer "+tok)
