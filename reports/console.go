@@ -36,6 +36,7 @@ func Console(w io.Writer, run *Run, o ConsoleOptions) error {
 	}
 	var b strings.Builder
 	passHeader := false
+	firstWith := map[string]string{} // an error's message -> the first check that had it
 	for _, r := range run.Results {
 		if r.Kind != "" {
 			if !passHeader {
@@ -62,7 +63,14 @@ func Console(w io.Writer, run *Run, o ConsoleOptions) error {
 		switch r.Outcome {
 		case Skipped:
 			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, "skipped: "+r.Message))
-		case Failed, Errored:
+		case Errored:
+			if first, seen := firstWith[errorCause(r.Message)]; seen {
+				fmt.Fprintf(&b, "      error (could not ask): as %s\n", first)
+				continue
+			}
+			firstWith[errorCause(r.Message)] = r.ID
+			fallthrough
+		case Failed:
 			label := ""
 			if r.Outcome == Errored {
 				label = "error (could not ask): "
@@ -124,6 +132,17 @@ func writePassResult(b *strings.Builder, r Result, paint func(code, s string) st
 			fmt.Fprintf(b, "      %s\n", line)
 		}
 	}
+}
+
+// errorCause is what an error message says went wrong, without which request it was: "not sent:
+// target unreachable at login (...)", "could not be made: connection refused: ...".
+func errorCause(msg string) string {
+	for _, sep := range []string{": could not be made: ", " was not sent: "} {
+		if _, cause, ok := strings.Cut(msg, sep); ok {
+			return cause
+		}
+	}
+	return msg
 }
 
 // FormatDuration prints a duration for people: "850µs", "12ms", "1.2s".

@@ -23,7 +23,7 @@ func TargetLine(run *Run, o ConsoleOptions) string {
 	var bad []string
 	for _, r := range run.Results {
 		if r.Outcome == Failed || r.Outcome == Errored {
-			bad = append(bad, r.ID)
+			bad = append(bad, r.Name())
 		}
 	}
 	s := fmt.Sprintf("%s %s  %d/%d passed in %s", mark, run.Target, c.Passed, c.Total(), FormatDuration(run.Duration))
@@ -46,7 +46,7 @@ func ConsoleFleet(w io.Writer, f *Fleet, o ConsoleOptions) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n%s\n", run.Target)
-		only := &Run{Results: nil, Redactor: run.Redactor}
+		only := &Run{Results: nil, Redactor: run.Redactor, PassSummary: run.PassSummary}
 		for _, r := range run.Results {
 			if r.Outcome == Failed || r.Outcome == Errored {
 				only.Results = append(only.Results, r)

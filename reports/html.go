@@ -22,6 +22,9 @@ func HTML(f *Fleet) ([]byte, error) {
 	seen := map[string]bool{}
 	for _, run := range f.Runs {
 		for _, r := range run.Results {
+			if r.Kind != "" {
+				continue // pm.tests: in the failures below, not in the table's columns
+			}
 			if !seen[r.ID] {
 				seen[r.ID] = true
 				v.Checks = append(v.Checks, r.ID)
@@ -34,7 +37,14 @@ func HTML(f *Fleet) ([]byte, error) {
 		row.Counts = fmt.Sprintf("%d/%d", rc.Passed, rc.Total())
 		byID := map[string]Result{}
 		for _, r := range run.Results {
-			byID[r.ID] = r
+			if r.Kind == "" {
+				byID[r.ID] = r
+			} else if r.Outcome == Failed || r.Outcome == Errored {
+				v.Failures = append(v.Failures, htmlFailure{
+					Anchor: fmt.Sprintf("f%d-pm%d", ti, len(v.Failures)), Target: rd.Redact(run.Target), ID: "pm.test", Title: rd.Redact(r.Title),
+					Outcome: string(r.Outcome), Message: rd.Redact(strings.TrimRight(r.Message, "\n")), See: "docs/postman.md",
+				})
+			}
 		}
 		for _, id := range v.Checks {
 			r, ok := byID[id]

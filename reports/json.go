@@ -108,7 +108,11 @@ func JSON(f *Fleet) ([]byte, error) {
 		t := JSONTargetRun{Target: rd(run.Target), User: rd(run.User), Simulator: run.Simulated, APIToken: run.APIToken,
 			Insecure: run.Insecure, Aborted: rd(run.Aborted), DurationMS: ms(run.Duration), Checks: []JSONCheck{}, Exchanges: []JSONExchange{}}
 		for _, r := range run.Results {
-			t.Checks = append(t.Checks, JSONCheck{ID: r.ID, Title: rd(r.Title), Outcome: r.Outcome, Message: rd(r.Message), Step: r.Step, LatencyMS: ms(r.Latency), See: r.Anchor})
+			id, see := r.ID, r.Anchor
+			if r.Kind != "" {
+				id, see = r.Kind, "docs/postman.md"
+			}
+			t.Checks = append(t.Checks, JSONCheck{ID: id, Title: rd(r.Title), Outcome: r.Outcome, Message: rd(r.Message), Step: r.Step, LatencyMS: ms(r.Latency), See: see})
 		}
 		for _, e := range run.Exchanges {
 			e.Request, e.Error = rd(e.Request), rd(e.Error)

@@ -71,7 +71,7 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 	for k, tc := range in.TestCases {
 		e := specs[k]
 		if e == nil {
-			return nil, fmt.Errorf("junit: testcase %q has no check entry", tc.Name)
+			continue // a spec Ginkgo never ran (interrupted): its result, if any, is added below
 		}
 		i, known := index[e.Target]
 		if !known || next[i] >= len(f.Runs[i].Results) {
@@ -82,49 +82,13 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 		if r.ID != e.ID || r.Title != e.Title {
 			return nil, fmt.Errorf("junit: testcase %q does not match result %q", tc.Name, r.ID)
 		}
-		run := f.Runs[i]
-		rd := run.Redactor.Redact
-		out := &doc.TestSuites[i]
-		out.Tests++
-		if r.Kind != "" { // a pm.test of the collection pass
-			out.TestCases = append(out.TestCases, passTestCase(tc, r, run))
-			switch r.Outcome {
-			case Failed:
-				out.Failures++
-			case Errored:
-				out.Errors++
-			case Skipped:
-				out.Skipped++
-			}
-			continue
+		addCase(&doc.TestSuites[i], tc, r, f.Runs[i])
+	}
+	// Results Ginkgo's report has no testcase for (judged outside it, after an interruption).
+	for i, run := range f.Runs {
+		for _, r := range run.Results[next[i]:] {
+			addCase(&doc.TestSuites[i], reporters.JUnitTestCase{}, r, run)
 		}
-		tc.Name = rd(fmt.Sprintf("[%s] %s", r.ID, r.Title))
-		tc.Classname = rd(run.Target)
-		tc.Time = r.Latency.Seconds()
-		tc.Status = string(r.Outcome)
-		tc.SystemErr = ""
-		tc.SystemOut = rd(exchangeSummary(r))
-		tc.Properties = &reporters.JUnitProperties{Properties: []reporters.JUnitProperty{
-			{Name: "check", Value: r.ID},
-			{Name: "step", Value: r.Step},
-			{Name: "item", Value: rd(r.Item)},
-			{Name: "documented", Value: rd(r.Doc)},
-			{Name: "see", Value: r.Anchor},
-		}}
-		msg := rd(strings.TrimRight(r.Message, "\n"))
-		tc.Failure, tc.Error, tc.Skipped = nil, nil, nil
-		switch r.Outcome {
-		case Failed:
-			tc.Failure = &reporters.JUnitFailure{Type: "failed", Message: shortMessage(msg), Description: msg + "\nsee: " + r.Anchor}
-			out.Failures++
-		case Errored:
-			tc.Error = &reporters.JUnitError{Type: r.ErrorKind, Message: firstLine(msg), Description: msg}
-			out.Errors++
-		case Skipped:
-			tc.Skipped = &reporters.JUnitSkipped{Message: msg}
-			out.Skipped++
-		}
-		out.TestCases = append(out.TestCases, tc)
 	}
 	for _, s := range doc.TestSuites {
 		doc.Tests += s.Tests
@@ -219,6 +183,55 @@ func MergeJUnit(files [][]byte) ([]byte, error) {
 		doc.Time = max(doc.Time, in.Time)
 	}
 	return encodeJUnit(doc, nil)
+}
+
+// addCase adds a result's testcase to its suite and counts it.
+func addCase(out *reporters.JUnitTestSuite, tc reporters.JUnitTestCase, r Result, run *Run) {
+	if r.Kind != "" { // a pm.test of the collection pass
+		tc = passTestCase(tc, r, run)
+	} else {
+		tc = checkTestCase(tc, r, run)
+	}
+	out.Tests++
+	switch r.Outcome {
+	case Failed:
+		out.Failures++
+	case Errored:
+		out.Errors++
+	case Skipped:
+		out.Skipped++
+	}
+	out.TestCases = append(out.TestCases, tc)
+}
+
+// checkTestCase fills a contract check's testcase: "[ID] title", timed by its exchange, with its
+// failure (expected vs actual), error or skip reason.
+func checkTestCase(tc reporters.JUnitTestCase, r Result, run *Run) reporters.JUnitTestCase {
+	rd := run.Redactor.Redact
+	tc.Name = rd(fmt.Sprintf("[%s] %s", r.ID, r.Title))
+	tc.Classname = rd(run.Target)
+	tc.Time = r.Latency.Seconds()
+	tc.Status = string(r.Outcome)
+	tc.SystemErr = ""
+	tc.SystemOut = rd(exchangeSummary(r))
+	tc.Properties = &reporters.JUnitProperties{Properties: []reporters.JUnitProperty{
+		{Name: "check", Value: r.ID},
+		{Name: "step", Value: r.Step},
+		{Name: "item", Value: rd(r.Item)},
+		{Name: "documented", Value: rd(r.Doc)},
+		{Name: "see", Value: r.Anchor},
+	}}
+	msg := rd(strings.TrimRight(r.Message, "\n"))
+	tc.Failure, tc.Error, tc.Skipped = nil, nil, nil
+	switch r.Outcome {
+	case Failed:
+		tc.Failure = &reporters.JUnitFailure{Type: "failed", Message: shortMessage(msg), Description: msg + "\nsee: " + r.Anchor}
+	case Errored:
+		tc.Error = &reporters.JUnitError{Type: r.ErrorKind, Message: firstLine(msg), Description: msg}
+	case Skipped:
+		tc.Skipped = &reporters.JUnitSkipped{Message: msg}
+	}
+	return tc
 }
 
 // passTestCase renders a collection pass result: named "<item path> › <test name>", classed by

@@ -31,7 +31,11 @@ func Markdown(f *Fleet) []byte {
 					continue
 				}
 				msg := shortMessage(rd.Redact(strings.TrimRight(res.Message, "\n")))
-				fmt.Fprintf(&b, "| `%s` | [%s](%s) | %s | %s |\n", mdCell(rd.Redact(r.Target)), res.ID, res.Anchor, res.Outcome, mdCell(msg))
+				name := fmt.Sprintf("[%s](%s)", res.ID, res.Anchor)
+				if res.Kind != "" {
+					name = "pm.test " + mdCell(rd.Redact(res.Title))
+				}
+				fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", mdCell(rd.Redact(r.Target)), name, res.Outcome, mdCell(msg))
 			}
 		}
 		b.WriteString("\n")

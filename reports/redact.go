@@ -10,6 +10,10 @@ import (
 	"unicode/utf8"
 )
 
+// MinSecret is the shortest secret redacted: a shorter one would be replaced inside every word
+// that holds it, mangling reports (docs/security.md).
+const MinSecret = 4
+
 // Redacted replaces every secret in every report.
 const Redacted = "[redacted]"
 
@@ -32,7 +36,7 @@ func NewRedactor(secrets []string) *Redactor {
 		}
 	}
 	for _, s := range secrets {
-		if s == "" {
+		if len(s) < MinSecret {
 			continue
 		}
 		add(s)

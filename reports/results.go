@@ -48,6 +48,14 @@ type Exchange struct {
 	Retries   []string      `json:"retries,omitempty"`
 }
 
+// Name is how reports name a result: its check ID, or for a pm.test "<item path> › <test>".
+func (r Result) Name() string {
+	if r.Kind != "" {
+		return r.Title
+	}
+	return r.ID
+}
+
 // Counts are the totals of a run's outcomes.
 type Counts struct {
 	Passed, Failed, Errors, Skipped int

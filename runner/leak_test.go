@@ -115,3 +115,23 @@ func TestPasswordWithBraces(t *testing.T) {
 		t.Errorf("the failed login carries the real user or password: %s", bad.Request.Body)
 	}
 }
+
+// TestSmallMaxBodyStillEndsTheSession: a login body cut by --max-body is judged as cut, but its
+// token is still learned and its session ended.
+func TestSmallMaxBodyStillEndsTheSession(t *testing.T) {
+	roles, _ := collections.Embedded().Roles()
+	sim := ucsim.New(ucsim.Options{})
+	defer sim.Close()
+	tr, err := runner.Run(context.Background(), runner.Options{
+		BaseURL: sim.URL, User: sim.User(), Password: sim.Password(), Roles: roles, Client: sim.Client(), MaxBody: 40,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tr.Get(runner.StepLogin).Response.Truncated {
+		t.Fatal("the login body was not cut: the test proves nothing")
+	}
+	if n := sim.LiveSessions(); n != 0 {
+		t.Errorf("%d sessions left open", n)
+	}
+}

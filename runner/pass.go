@@ -29,6 +29,9 @@ type PassOptions struct {
 	Globals     []collections.Variable // --globals
 	Environment []collections.Variable // --environment
 	EnvName     string
+	// BaseURL, when set, replaces the scheme, host and any prefix before /Integra/ of every
+	// request, as in the contract flow.
+	BaseURL string
 	// Preset are environment values uccheck sets from the target (domain, user, password); they
 	// win over the environment file.
 	Preset map[string]string
@@ -363,6 +366,13 @@ func (p *pass) item(ctx context.Context, it *collections.Item, iter int) (*ItemR
 		return run, next
 	}
 	p.t.Secrets = append(p.t.Secrets, built.Secrets...)
+	if p.o.BaseURL != "" {
+		// As the contract flow: requests go to the target, whatever host the collection names,
+		// so that credentials never go where a collection variable points.
+		if u, err := rebase(built.URL, strings.TrimRight(p.o.BaseURL, "/")); err == nil {
+			built.URL = u
+		}
+	}
 	ex := p.send(ctx, it, built, profile)
 	run.Exchange = ex
 	sent := &sandbox.Request{ID: it.ID, Name: it.Name(), Method: built.Method, URL: collections.ParseURL(built.URL), Headers: built.Header, Body: resolveBody(tmpl.Body, built, p.sc)}

@@ -278,7 +278,7 @@ func unreachable(k ErrorKind) bool { return k == ErrDNS || k == ErrRefused || k 
 func (r *run) login(ctx context.Context) *Exchange {
 	ex := r.send(ctx, StepLogin, r.o.Roles.Login, nil, map[string]string{"user": r.o.User, "password": r.o.Password}, nil)
 	if ex.Response != nil {
-		if tok, src := ExtractToken(ex.Response.Body); tok != "" {
+		if tok, src := ExtractToken(ex.Response.read); tok != "" {
 			r.t.Token, r.t.TokenSource = tok, src
 			r.issued(r.o.User, tok)
 		}
@@ -290,7 +290,7 @@ func (r *run) login(ctx context.Context) *Exchange {
 // lateSession registers, for the cleanup to end, a session whose login answered too late.
 func (r *run) lateSession(ex *Exchange, user string) {
 	if ex.Late != nil {
-		if tok, _ := ExtractToken(ex.Late.Body); tok != "" {
+		if tok, _ := ExtractToken(ex.Late.read); tok != "" {
 			r.issued(user, tok)
 		}
 	}
@@ -304,7 +304,7 @@ func (r *run) loginBad(ctx context.Context) *Exchange {
 	ex := r.send(ctx, StepLoginBad, r.o.Roles.Login, bogus, bogus, nil)
 	if ex.Response != nil {
 		// A server that issues a session to a user that cannot exist has still opened one: end it.
-		if tok, _ := ExtractToken(ex.Response.Body); tok != "" {
+		if tok, _ := ExtractToken(ex.Response.read); tok != "" {
 			r.issued(r.bogusUser, tok)
 		}
 	}
@@ -557,14 +557,20 @@ func (r *run) attempt(ctx context.Context, ex *Exchange, req *http.Request, body
 		return
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, r.o.MaxBody+1))
+	readLimit := r.o.MaxBody
+	if opensSession[ex.Step] {
+		// Read a login past a small --max-body: the token must be learned to end its session,
+		// even when the body is judged as cut.
+		readLimit = max(readLimit, DefaultMaxBody)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, readLimit+1))
 	tm.Total = time.Since(start)
 	if err != nil {
 		ex.Err = classify(ctx, rctx, err, r.o.Timeout)
 		ex.Err.Sent = true
 		return
 	}
-	out := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: data}
+	out := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: data, read: data}
 	if int64(len(data)) > r.o.MaxBody {
 		out.Body, out.Truncated = data[:r.o.MaxBody], true
 	}

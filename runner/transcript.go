@@ -98,6 +98,8 @@ type Response struct {
 	Body      []byte
 	Truncated bool     // the body was longer than the cap and was cut
 	TLS       *TLSInfo // nil over plain HTTP
+
+	read []byte // the body as read, past --max-body for a login: where its token is looked for
 }
 
 // TLSInfo holds the facts of the TLS connection a response came over.
@@ -191,6 +193,7 @@ func (t *Transcript) Compact() {
 			}
 		}
 		r.Header = h
+		r.read = nil
 		if ex.Step != StepLogin && len(r.Body) > CompactBody {
 			r.Body = append([]byte(nil), r.Body[:CompactBody]...)
 		}

@@ -198,7 +198,7 @@ func gate(c *Check, t *runner.Transcript, sel Selection) (entry *reports.CheckEn
 		return entry, t.ContractSkipped, ""
 	}
 	if t.TokenSource.Shape == "api-token" && (strings.HasPrefix(c.ID, "login.") || strings.HasPrefix(c.ID, "logout.")) {
-		return entry, "API-token mode (--api-token): no login and no EndSession (a shared token is never ended)", ""
+		return entry, "API-token mode (UCCHECK_API_TOKEN or --api-token-file): no login and no EndSession (a shared token is never ended)", ""
 	}
 	if c.Step == "" && t.Interrupted { // a check over every exchange cannot judge half a flow
 		return entry, "not run: " + t.Aborted, ""
@@ -209,12 +209,12 @@ func gate(c *Check, t *runner.Transcript, sel Selection) (entry *reports.CheckEn
 	case ex == nil && t.Aborted != "":
 		entry.ErrorKind = "not sent"
 		return entry, "", fmt.Sprintf("%s was not sent: %s", stepNames[step], t.Aborted)
-	case ex == nil && tokenSteps[step] && loginExcluded(sel):
+	case ex == nil && tokenSteps[step] && t.Token == "" && loginExcluded(sel):
 		// Its explanation (a login check) is not judged in this run: without this the run
 		// would pass with nothing proven, e.g. a wrong password under --only auth.
 		entry.ErrorKind = "no token"
 		return entry, "", needToken(t) + "; the login checks are not selected, so this run cannot judge " + c.ID
-	case ex == nil && tokenSteps[step]:
+	case ex == nil && tokenSteps[step] && t.Token == "":
 		return entry, needToken(t), ""
 	case ex == nil:
 		return entry, stepNames[step] + " was not sent", ""

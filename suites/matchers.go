@@ -357,12 +357,22 @@ func HaveCertValidFor(minDays int, now time.Time) types.GomegaMatcher {
 	}
 }
 
+// roundDuration keeps three significant digits: 237µs, 12.3ms, 1.24s.
+func roundDuration(d time.Duration) time.Duration {
+	for _, unit := range []time.Duration{time.Second, time.Millisecond, time.Microsecond} {
+		if d >= unit {
+			return d.Round(unit / 100)
+		}
+	}
+	return d
+}
+
 // TakeAtMost matches an exchange whose total time is within budget.
 func TakeAtMost(budget time.Duration) types.GomegaMatcher {
 	return &exchangeMatcher{
 		expected: fmt.Sprintf("an answer within %s", budget),
 		test: func(ex *runner.Exchange) (bool, string) {
-			return ex.Timings.Total <= budget, fmt.Sprintf("the answer took %s (first byte after %s)", ex.Timings.Total.Round(time.Millisecond), ex.Timings.FirstByte.Round(time.Millisecond))
+			return ex.Timings.Total <= budget, fmt.Sprintf("the answer took %s (first byte after %s)", roundDuration(ex.Timings.Total), roundDuration(ex.Timings.FirstByte))
 		},
 	}
 }

@@ -94,3 +94,29 @@ func PassSummary(p *runner.PassTranscript) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// PassVerdicts are the collection pass's results without Ginkgo, for live progress (see
+// Verdicts): one per pm.test and per thing that could not be done, as passSpecs declares them.
+func PassVerdicts(p *runner.PassTranscript, target string) []reports.Result {
+	var out []reports.Result
+	for _, run := range p.Runs {
+		iter := ""
+		if p.Iterations > 1 {
+			iter = fmt.Sprintf(" [iteration %d/%d]", run.Iteration+1, p.Iterations)
+		}
+		for _, t := range run.Tests {
+			r := reports.Result{CheckEntry: reports.CheckEntry{Target: target, Kind: reports.KindTest, Title: run.Item + PassSep + t.Name + iter}, Outcome: reports.Passed}
+			switch t.Status {
+			case sandbox.TestSkipped:
+				r.Outcome, r.Message = reports.Skipped, "pm.test.skip"
+			case sandbox.TestFailed:
+				r.Outcome, r.Message = reports.Failed, t.Message
+			}
+			out = append(out, r)
+		}
+		for _, re := range run.Errors {
+			out = append(out, reports.Result{CheckEntry: reports.CheckEntry{Target: target, Kind: reports.KindError, Title: run.Item + PassSep + re.Kind + iter, ErrorKind: re.Kind}, Outcome: reports.Errored, Message: re.Message})
+		}
+	}
+	return out
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -23,8 +24,14 @@ func main() {
 			code = cli.ExitTerminated
 		}
 		cancel(&cli.InterruptCause{Signal: first.String(), Code: code})
-		<-signals // a second signal: exit at once
-		os.Exit(int(code))
+		at := time.Now()
+		for range signals {
+			// A second signal exits at once, but not its echo: timeout(1) and terminals send one
+			// to the process and one to its group within a moment.
+			if time.Since(at) > time.Second {
+				os.Exit(int(code))
+			}
+		}
 	}()
 	os.Exit(int(cli.Main(os.Args[1:], cli.IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,

@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,13 @@ type target struct {
 
 // runRun runs the contract flow against every target and reports it.
 func runRun(o *RunOptions) error {
+	if o.TokenScheme != "" {
+		o.TokenScheme = strings.ToUpper(o.TokenScheme[:1]) + strings.ToLower(o.TokenScheme[1:])
+	}
+	o.Only, o.Skip = splitCommas(o.Only), splitCommas(o.Skip)
+	if err := o.checkReportPaths(); err != nil {
+		return err
+	}
 	budgets, err := parseBudgets(o.MaxLatency)
 	if err != nil {
 		return err
@@ -132,6 +140,10 @@ func runRun(o *RunOptions) error {
 		return usageErr("--domains-file %s lists no target", o.DomainsFile)
 	case o.DomainsFile != "":
 		// A domains file whose targets all fall in other shards: nothing to do, and that is fine.
+	case o.Password != "" || o.PasswordFile != "" || o.PasswordStdin || o.APIToken != "":
+		// Credentials for a tenant, but no tenant: an unset UCCHECK_DOMAIN in CI, say. Running
+		// the simulator would turn that into a green run.
+		return usageErr("a password or API token was given but no target: set --domain, --base-url or --domains-file (UCCHECK_DOMAIN, ...); with none, uccheck runs against its built-in simulator and needs no credentials")
 	default:
 		simulated = true
 		sim := ucsim.New(ucsim.Options{User: o.User, APIToken: o.APIToken, APITokenScheme: o.TokenScheme})
@@ -156,7 +168,7 @@ func runRun(o *RunOptions) error {
 	}
 	passOptsFor := func(t target) runner.PassOptions {
 		return runner.PassOptions{
-			Collection: t.coll, Items: t.passItems,
+			Collection: t.coll, Items: t.passItems, BaseURL: t.Base,
 			Globals: passFiles.globals, Environment: passFiles.env, EnvName: passFiles.envName,
 			Preset: map[string]string{"domain": hostOf(t.Base), "user": t.User, "password": t.Password},
 			Vars:   vars, Data: passFiles.data, Iterations: o.Iterations,
@@ -202,6 +214,7 @@ type fleet struct {
 
 	mu       sync.Mutex
 	runs     []*reports.Run
+	live     map[string]*reports.Run // by label: the live verdicts, for a target Ginkgo did not judge
 	done     int
 	failing  int
 	started  time.Time
@@ -219,6 +232,7 @@ func (f *fleet) run() error {
 	}
 	n := len(f.targets)
 	f.runs = make([]*reports.Run, n)
+	f.live = map[string]*reports.Run{}
 	f.started = time.Now()
 	f.progress = o.IO.Terminal && n > 1
 	if o.HARDir != "" {
@@ -258,7 +272,11 @@ func (f *fleet) run() error {
 			tr := f.flow(runCtx, t)
 			tenants[tenantKey(t.Base)].Unlock()
 			tr.Target = t.Label
-			f.finished(tr, suites.Verdicts(tr, checks, f.sel))
+			verdicts := suites.Verdicts(tr, checks, f.sel)
+			if tr.Pass != nil {
+				verdicts = append(verdicts, suites.PassVerdicts(tr.Pass, tr.Target)...)
+			}
+			f.finished(tr, verdicts)
 			tr.Compact()
 			transcripts[i] = tr
 		}(i, t)
@@ -286,13 +304,21 @@ func (f *fleet) run() error {
 		fmt.Fprint(o.IO.Out, "\r\x1b[K")
 	}
 	fl := &reports.Fleet{Version: Version, Collection: f.collections, Started: f.started, Duration: time.Since(f.started), Shard: f.shard}
-	for _, r := range f.runs {
+	for i, r := range f.runs {
+		if r == nil {
+			// Ginkgo stopped before judging this target (a signal while it ran): report the
+			// live verdicts, judged by the same checks.
+			r = f.live[f.targets[i].Label]
+		}
 		if r != nil {
 			fl.Runs = append(fl.Runs, r)
 		}
 	}
 	color := reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}
-	if n == 1 {
+	if len(fl.Runs) == 1 {
+		if !f.simulated {
+			fmt.Fprintln(o.IO.Out, fl.Runs[0].Redactor.Redact(fmt.Sprintf("%s (collection %s, user %s)", fl.Runs[0].Target, fl.Runs[0].Collection, fl.Runs[0].User)))
+		}
 		_ = reports.Console(o.IO.Out, fl.Runs[0], color)
 	} else {
 		_ = reports.ConsoleFleet(o.IO.Out, fl, color)
@@ -351,6 +377,7 @@ func (f *fleet) finished(t *runner.Transcript, verdicts []reports.Result) {
 		}
 	}
 	live := f.reportRun(t, verdicts)
+	f.live[t.Target] = live
 	f.done++
 	if c := live.Counts(); c.Failed+c.Errors > 0 {
 		f.failing++
@@ -507,7 +534,7 @@ func (o *RunOptions) validate() error {
 		return usageErr("--retries must not be negative, got %d", o.Retries)
 	case o.CertMinDays < 0:
 		return usageErr("--cert-min-days must not be negative, got %d", o.CertMinDays)
-	case o.TokenScheme != "Basic" && o.TokenScheme != "Bearer":
+	case !strings.EqualFold(o.TokenScheme, "Basic") && !strings.EqualFold(o.TokenScheme, "Bearer"):
 		return usageErr("--token-scheme %q: want Basic or Bearer", o.TokenScheme)
 	}
 	return nil
@@ -573,6 +600,10 @@ func (o *RunOptions) targets() ([]target, error) {
 				t.User = fields[1]
 			}
 			if len(fields) > 2 {
+				if !envNameRE.MatchString(fields[2]) {
+					// Do not echo it: it may be a password typed where its variable's name goes.
+					return nil, usageErr("%s: column 3 must be the name of an environment variable holding the password (letters, digits, _); passwords never go in this file (value not shown)", where)
+				}
 				t.credEnv = fields[2]
 			}
 			if err := add(t); err != nil {
@@ -665,6 +696,38 @@ func shard(targets []target, i, n int) []target {
 		}
 	}
 	return out
+}
+
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// splitCommas lets --skip and --only take "a,b" as the environment variables do.
+func splitCommas(in []string) []string {
+	var out []string
+	for _, v := range in {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// checkReportPaths refuses, before anything is sent, report paths that cannot be written: a
+// folder that does not exist, or a path that is a folder.
+func (o *RunOptions) checkReportPaths() error {
+	for _, r := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--json", o.JSON}, {"--html", o.HTML}} {
+		if r.path == "" {
+			continue
+		}
+		if fi, err := os.Stat(r.path); err == nil && fi.IsDir() {
+			return usageErr("%s %s: is a folder; give a file name", r.flag, r.path)
+		}
+		if fi, err := os.Stat(filepath.Dir(r.path)); err != nil || !fi.IsDir() {
+			return usageErr("%s %s: folder %s does not exist", r.flag, r.path, filepath.Dir(r.path))
+		}
+	}
+	return nil
 }
 
 // tenantKey names a tenant whatever the case of its host: https://Acme.example and

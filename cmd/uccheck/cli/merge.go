@@ -9,7 +9,8 @@ import (
 )
 
 func newMergeCmd(streams IO) *cobra.Command {
-	return &cobra.Command{
+	force := false
+	cmd := &cobra.Command{
 		Use:   "merge-reports OUT.xml IN.xml...",
 		Short: "Combine JUnit reports (one per shard) into one",
 		Long: `merge-reports combines the JUnit reports of several runs, such as the shards of a CI
@@ -17,11 +18,19 @@ matrix (--shard I/N), into one document with every target's <testsuite>, and wri
 		Example: `  uccheck merge-reports uccheck.xml shard-*/uccheck.xml`,
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
+			if data, err := os.ReadFile(args[0]); err == nil && !force {
+				if _, err := reports.MergeJUnit([][]byte{data}); err == nil {
+					return usageErr("%s is already a JUnit report, and would be overwritten: is OUT missing (merge-reports OUT.xml IN.xml...)? Use --force to replace it", args[0])
+				}
+			}
 			var files [][]byte
 			for _, in := range args[1:] {
 				data, err := os.ReadFile(in)
 				if err != nil {
 					return usageErr("%v", err)
+				}
+				if _, err := reports.MergeJUnit([][]byte{data}); err != nil {
+					return usageErr("%s: %v", in, err)
 				}
 				files = append(files, data)
 			}
@@ -36,4 +45,6 @@ matrix (--shard I/N), into one document with every target's <testsuite>, and wri
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace OUT even when it is already a JUnit report")
+	return cmd
 }

@@ -346,7 +346,7 @@ func domainURL(d string) (string, error) {
 	if strings.Contains(d, "://") {
 		return "", usageErr("--domain %q: give the host only (acme.ucontactcloud.com), or use --base-url for a full URL", d)
 	}
-	if strings.ContainsAny(d, "/?#@ ") {
+	if strings.ContainsAny(d, "/?#@ ,;") {
 		return "", usageErr("--domain %q: want HOST[:PORT], with no path", d)
 	}
 	host := d
@@ -370,6 +370,11 @@ func baseURL(s string) (string, error) {
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return "", usageErr("--base-url %q: no query, fragment or user info", s)
+	}
+	// The vendor's documented base (https://host/Integra/resources) names the API's own prefix,
+	// which every request path already has.
+	if i := strings.Index(u.Path, "/Integra"); i >= 0 {
+		u.Path, u.RawPath = u.Path[:i], ""
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
