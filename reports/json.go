@@ -8,7 +8,7 @@ import (
 // JSONSchema names the version of the --json document; it changes only with an incompatible change.
 const JSONSchema = "uccheck.report/v1"
 
-// JSONReport is the --json document (see docs/reports.md).
+// JSONReport is the --json document (see docs/fleet.md).
 type JSONReport struct {
 	Schema     string          `json:"schema"`
 	Version    string          `json:"uccheck"`

@@ -148,7 +148,7 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.IntVar(&o.Retries, "retries", 0, "send a request again up to `N` times when it could not be exchanged (never a contract violation, never a request that may have changed state)")
 	f.StringVar(&o.MaxLatency, "max-latency", "", "latency budget: `DURATION` for every step, or per step (login=2s,probe=1s); each budget is a latency.<step> check")
 	f.IntVar(&o.CertMinDays, "cert-min-days", suites.DefaultCertMinDays, "transport.cert-valid fails when the certificate expires within `N` days")
-	f.StringVar(&o.JSON, "json", "", "write the JSON report (docs/reports.md) to `FILE`")
+	f.StringVar(&o.JSON, "json", "", "write the JSON report (docs/fleet.md) to `FILE`")
 	f.StringVar(&o.HTML, "html", "", "write a self-contained HTML report to `FILE`")
 	f.StringVar(&o.HARDir, "har", "", "write one redacted HAR file per target into `DIR`")
 	return cmd

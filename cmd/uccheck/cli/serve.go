@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/uccheck/uccheck/ucsim"
@@ -20,12 +21,12 @@ type ServeOptions struct {
 
 func newServeCmd(streams IO, runF func(*ServeOptions) error) *cobra.Command {
 	o := &ServeOptions{IO: streams}
-	names := ""
-	for i, f := range ucsim.Faults {
-		if i > 0 {
-			names += ", "
+	join := func(fs []ucsim.Fault) string {
+		names := make([]string, len(fs))
+		for i, f := range fs {
+			names[i] = string(f)
 		}
-		names += string(f)
+		return strings.Join(names, ", ")
 	}
 	cmd := &cobra.Command{
 		Use:   "serve [flags]",
@@ -33,8 +34,10 @@ func newServeCmd(streams IO, runF func(*ServeOptions) error) *cobra.Command {
 		Long: `Serve starts the uContact simulator on 127.0.0.1 (HTTPS with HTTP/2, a fresh self-signed
 certificate) and prints its URL, the CA file to trust and the demo credentials. Stop it with Ctrl-C.
 
---fault breaks one documented behaviour, to see a check fail. Known faults:
-  ` + names,
+--fault breaks one documented behaviour, to see its check fail (docs/checks.md names each):
+  ` + join(ucsim.Faults) + `
+or makes the server hostile, to see uccheck stay safe (docs/security.md):
+  ` + join(ucsim.HostileFaults),
 		Example: `  uccheck serve --fault token-first
   UCCHECK_PASSWORD=demo-password uccheck run --base-url https://127.0.0.1:PORT --ca-cert CAFILE --user Admin`,
 		Args: cobra.NoArgs,
