@@ -2,7 +2,6 @@ package collections
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Role is the part an item plays in the documented auth flow.
@@ -43,33 +42,5 @@ func (e *RoleError) Error() string {
 // with other item names still works. The probe is Supervisor/campaignstatus, else the first item
 // that is neither login nor logout.
 func (c *Collection) Roles() (Roles, error) {
-	r := Roles{Why: map[Role]string{}}
-	for _, it := range c.Items {
-		p := strings.ToLower(it.URLPath())
-		switch {
-		case r.Login == nil && strings.HasSuffix(p, strings.ToLower(LoginPathSuffix)):
-			r.Login, r.Why[RoleLogin] = it, "URL path ends with "+LoginPathSuffix
-		case r.Logout == nil && strings.HasSuffix(p, strings.ToLower(LogoutPathSuffix)):
-			r.Logout, r.Why[RoleLogout] = it, "URL path ends with "+LogoutPathSuffix
-		case r.Probe == nil && strings.HasSuffix(p, strings.ToLower(ProbePathSuffix)):
-			r.Probe, r.Why[RoleProbe] = it, "URL path ends with "+ProbePathSuffix
-		}
-	}
-	if r.Probe == nil {
-		for _, it := range c.Items {
-			if it != r.Login && it != r.Logout {
-				r.Probe, r.Why[RoleProbe] = it, "first item that is neither login nor logout (no "+ProbePathSuffix+")"
-				break
-			}
-		}
-	}
-	switch {
-	case r.Login == nil:
-		return r, &RoleError{Source: c.Source, Role: RoleLogin, Looked: "an item whose URL path ends with " + LoginPathSuffix}
-	case r.Logout == nil:
-		return r, &RoleError{Source: c.Source, Role: RoleLogout, Looked: "an item whose URL path ends with " + LogoutPathSuffix}
-	case r.Probe == nil:
-		return r, &RoleError{Source: c.Source, Role: RoleProbe, Looked: "an item whose URL path ends with " + ProbePathSuffix + ", or any item besides login and logout"}
-	}
-	return r, nil
+	return c.RolesWith(RoleOverrides{})
 }

@@ -85,7 +85,7 @@ func HAR(t *runner.Transcript, version string, rd *Redactor) ([]byte, error) {
 		return out
 	}
 	entries := []entry{}
-	for _, ex := range t.Exchanges {
+	for _, ex := range t.All() {
 		e := entry{Started: ex.Start.UTC().Format(time.RFC3339Nano), Time: ms(ex.Timings.Total), Comment: "uccheck step " + string(ex.Step) + ", item " + rd.Redact(ex.Item)}
 		u := rd.Redact(ex.Request.URL)
 		e.Request = request{Method: ex.Request.Method, URL: u, HTTPVersion: "HTTP/1.1", Cookies: []nv{}, Headers: headers(ex.Request.Header), QueryString: []nv{}, HeadersSize: -1, BodySize: len(ex.Request.Body)}
@@ -155,10 +155,7 @@ func HAR(t *runner.Transcript, version string, rd *Redactor) ([]byte, error) {
 
 // HARName returns a file name for a target's HAR: its host and path, made safe.
 func HARName(target string) string {
-	s := target
-	if i := strings.Index(s, "://"); i >= 0 {
-		s = s[i+3:]
-	}
+	s := target // the scheme stays: http://h:8443 and https://h:8443 are two files
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/reporters"
@@ -296,17 +295,6 @@ func WriteFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
-}
-
-var idRE = regexp.MustCompile(`\[([a-z0-9-]+(?:\.[a-z0-9-]+)+)\]`)
-
-// idOf returns the check ID of a Ginkgo testcase name such as "https://… [login.status-ok] …".
-func idOf(name string) string {
-	m := idRE.FindAllStringSubmatch(name, -1)
-	if len(m) == 0 {
-		return ""
-	}
-	return m[len(m)-1][1]
 }
 
 // shortMessage is a failure's one-line message: its expected and actual lines when it has them.

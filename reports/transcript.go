@@ -17,7 +17,7 @@ const verboseBodyMax = 2048
 // received; secrets redacted like everywhere else.
 func WriteTranscript(w io.Writer, t *runner.Transcript, rd *Redactor) error {
 	var b strings.Builder
-	for i, ex := range t.Exchanges {
+	for i, ex := range t.All() {
 		fmt.Fprintf(&b, "-- exchange %d: %s (item %q)\n", i+1, ex.Step, ex.Item)
 		fmt.Fprintf(&b, "> %s %s\n", ex.Request.Method, ex.Request.URL)
 		writeHeaders(&b, "> ", ex.Request.Header)

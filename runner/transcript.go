@@ -152,6 +152,21 @@ type TokenSource struct {
 	Len   int    // array length (for Shape "array")
 }
 
+// All returns every exchange of the run in order: the contract flow's, then the collection
+// pass's (its items, then the EndSessions that ended what they left open).
+func (t *Transcript) All() []*Exchange {
+	if t.Pass == nil {
+		return t.Exchanges
+	}
+	all := append([]*Exchange(nil), t.Exchanges...)
+	for _, r := range t.Pass.Runs {
+		if r.Exchange != nil {
+			all = append(all, r.Exchange)
+		}
+	}
+	return append(all, t.Pass.Cleanup...)
+}
+
 // Get returns the exchange of the given step, or nil when it was not sent.
 func (t *Transcript) Get(s Step) *Exchange {
 	for _, e := range t.Exchanges {

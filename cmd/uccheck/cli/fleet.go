@@ -358,7 +358,7 @@ func (f *fleet) flow(ctx context.Context, t target) *runner.Transcript {
 func (f *fleet) finished(t *runner.Transcript, verdicts []reports.Result) {
 	o := f.o
 	rd := reports.NewRedactor(t.Secrets)
-	if o.HARDir != "" && len(t.Exchanges) > 0 {
+	if o.HARDir != "" && len(t.All()) > 0 {
 		if har, err := reports.HAR(t, Version, rd); err == nil {
 			path := filepath.Join(o.HARDir, reports.HARName(t.Target))
 			if err := reports.WriteFileAtomic(path, har); err != nil {

@@ -312,23 +312,6 @@ func hostOf(base string) string {
 	return u.Host
 }
 
-func loadCollection(path string, overrides collections.RoleOverrides) (*collections.Collection, collections.Roles, error) {
-	var c *collections.Collection
-	if path == "" {
-		c = collections.Embedded()
-	} else {
-		var err error
-		if c, err = collections.Load(path); err != nil {
-			return nil, collections.Roles{}, usageErr("%v", err)
-		}
-	}
-	roles, err := c.RolesWith(overrides)
-	if err != nil {
-		return nil, roles, usageErr("%v", err)
-	}
-	return c, roles, nil
-}
-
 func parseVars(vars []string) (map[string]string, error) {
 	out := map[string]string{}
 	for _, kv := range vars {
