@@ -142,12 +142,10 @@ func buildUccheck(t *testing.T, root string) string {
 	return uccheckBin(t)
 }
 
-func runNewman(t *testing.T, newman, dir, out, host string, sim *ucsim.Server, c dcase) []outcome {
-	t.Helper()
-	report := filepath.Join(out, "newman.json")
-	args := []string{"run", c.collection, "--insecure", "--working-dir", dir,
-		"--env-var", "domain=" + host, "--env-var", "user=" + sim.User(), "--env-var", "password=" + sim.Password(),
-		"--reporters", "cli,json", "--reporter-json-export", report, "--timeout-request", "10000"}
+// passFlags are the case's environment, globals and iteration flags: the same names in Newman
+// and uccheck.
+func (c dcase) passFlags() []string {
+	var args []string
 	if c.env != "" {
 		args = append(args, "--environment", c.env)
 	}
@@ -160,6 +158,16 @@ func runNewman(t *testing.T, newman, dir, out, host string, sim *ucsim.Server, c
 	if c.iterations > 0 {
 		args = append(args, "--iteration-count", fmt.Sprint(c.iterations))
 	}
+	return args
+}
+
+func runNewman(t *testing.T, newman, dir, out, host string, sim *ucsim.Server, c dcase) []outcome {
+	t.Helper()
+	report := filepath.Join(out, "newman.json")
+	args := []string{"run", c.collection, "--insecure", "--working-dir", dir,
+		"--env-var", "domain=" + host, "--env-var", "user=" + sim.User(), "--env-var", "password=" + sim.Password(),
+		"--reporters", "cli,json", "--reporter-json-export", report, "--timeout-request", "10000"}
+	args = append(args, c.passFlags()...)
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, newman, args...)
@@ -265,18 +273,7 @@ func runUccheck(t *testing.T, bin, dir, out, ca string, sim *ucsim.Server, c dca
 	report := filepath.Join(out, "uccheck.xml")
 	args := []string{"run", "--base-url", sim.URL, "--ca-cert", ca, "--user", sim.User(),
 		"--collection", c.collection, "--all-items", "--working-dir", dir, "--junit", report, "--no-color"}
-	if c.env != "" {
-		args = append(args, "--environment", c.env)
-	}
-	if c.globals != "" {
-		args = append(args, "--globals", c.globals)
-	}
-	if c.data != "" {
-		args = append(args, "--iteration-data", c.data)
-	}
-	if c.iterations > 0 {
-		args = append(args, "--iteration-count", fmt.Sprint(c.iterations))
-	}
+	args = append(args, c.passFlags()...)
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
