@@ -18,6 +18,14 @@ func HTML(f *Fleet) ([]byte, error) {
 	}
 	c := f.Counts()
 	v.Summary = fmt.Sprintf("%d targets · %d checks: %d passed, %d failed, %d errors, %d skipped", len(f.Runs), c.Total(), c.Passed, c.Failed, c.Errors, c.Skipped)
+	for _, run := range f.Runs {
+		if run.Simulated {
+			v.Notes = append(v.Notes, "target is the built-in simulator, not a tenant")
+		}
+		if run.Insecure {
+			v.Notes = append(v.Notes, "--insecure: the certificate of "+rd.Redact(run.Target)+" was not verified")
+		}
+	}
 	v.OK = c.Failed+c.Errors == 0
 	seen := map[string]bool{}
 	for _, run := range f.Runs {
@@ -74,6 +82,7 @@ func HTML(f *Fleet) ([]byte, error) {
 type htmlView struct {
 	Version, Collection, Shard, Started, Duration, Summary string
 	OK                                                     bool
+	Notes                                                  []string
 	Checks                                                 []string
 	Rows                                                   []htmlRow
 	Failures                                               []htmlFailure
@@ -135,7 +144,7 @@ var htmlPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1b1f24;background:#fff}
 h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px}
 .meta{color:#57606a} .banner{padding:10px 14px;border-radius:6px;font-weight:600;margin:14px 0}
-.banner.ok{background:#dafbe1;color:#116329} .banner.bad{background:#ffebe9;color:#a40e26}
+.banner.ok{background:#dafbe1;color:#116329} .banner.warn{background:#fff8c5;color:#7d4e00} .banner.bad{background:#ffebe9;color:#a40e26}
 table{border-collapse:collapse} th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:center}
 th.check{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:500;white-space:nowrap;font-size:12px}
 td.target{text-align:left;white-space:nowrap;font-family:ui-monospace,monospace}
@@ -151,6 +160,8 @@ svg .lbl,svg .val{font:12px ui-monospace,monospace;fill:#1b1f24} svg .p50{fill:#
 <h1>uccheck report</h1>
 <div class="meta">uccheck {{.Version}} · collection {{.Collection}} · started {{.Started}} · took {{.Duration}}{{if .Shard}} · shard {{.Shard}}{{end}}</div>
 <div class="banner {{if .OK}}ok{{else}}bad{{end}}">{{.Summary}}</div>
+{{range .Notes}}<div class="banner warn">{{.}}</div>
+{{end}}
 <h2>Targets × checks</h2>
 <table><thead><tr><th>target</th><th>passed</th>{{range .Checks}}<th class="check">{{.}}</th>{{end}}<th>time</th></tr></thead><tbody>
 {{range .Rows}}<tr><td class="target">{{.Target}}</td><td>{{.Counts}}</td>{{range .Cells}}<td class="{{.Class}}" title="{{.Title}}">{{if .Link}}<a href="#{{.Link}}">{{.Mark}}</a>{{else}}{{.Mark}}{{end}}</td>{{end}}<td>{{.Duration}}</td></tr>

@@ -14,6 +14,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -101,6 +102,9 @@ type Options struct {
 
 	// Latency delays every answer (a slow tenant).
 	Latency time.Duration
+
+	// Addr is the loopback address to listen on ("127.0.0.1:8443"); empty: a free port.
+	Addr string
 }
 
 // Server is a running simulator.
@@ -170,6 +174,14 @@ func New(opts Options) *Server {
 		s.Sink = newSink()
 	}
 	s.ts = httptest.NewUnstartedServer(stripTenant(s.count(s.slow(s.hostile(mux)))))
+	if opts.Addr != "" {
+		l, err := net.Listen("tcp", opts.Addr)
+		if err != nil {
+			panic(fmt.Sprintf("ucsim: listening on %s: %v", opts.Addr, err))
+		}
+		s.ts.Listener.Close()
+		s.ts.Listener = l
+	}
 	switch {
 	case s.faults[FaultPlainHTTP]:
 		s.ts.Start()

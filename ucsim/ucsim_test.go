@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -331,5 +332,28 @@ func TestCertificates(t *testing.T) {
 	defer plain.Close()
 	if !strings.HasPrefix(plain.URL, "http://") || plain.CAPEM() != nil || plain.CertPool() != nil {
 		t.Errorf("plain HTTP: URL %q, CAPEM %d bytes, CertPool %v", plain.URL, len(plain.CAPEM()), plain.CertPool())
+	}
+}
+
+// TestAddr: a simulator listens where it is told, and answers there.
+func TestAddr(t *testing.T) {
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := probe.Addr().String()
+	probe.Close()
+	sim := ucsim.New(ucsim.Options{Addr: addr})
+	defer sim.Close()
+	if sim.URL != "https://"+addr {
+		t.Fatalf("URL %s, want https://%s", sim.URL, addr)
+	}
+	resp, err := sim.Client().Post(sim.URL+ucsim.PathGetUserToken, "application/x-www-form-urlencoded", strings.NewReader("user=x&password=y"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d", resp.StatusCode)
 	}
 }

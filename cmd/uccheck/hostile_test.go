@@ -319,6 +319,9 @@ func TestTLSFailures(t *testing.T) {
 				if !strings.Contains(r.xml, `name="insecure" value="true"`) {
 					t.Errorf("--insecure is not recorded in the report")
 				}
+				if !strings.Contains(r.others, "was not verified") {
+					t.Errorf("--insecure is not shown in the HTML report")
+				}
 			}
 			if n := sim.LiveSessions(); n != 0 {
 				t.Errorf("%d sessions left open", n)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ type ServeOptions struct {
 	Password string
 	Faults   []string
 	CAFile   string
+	Addr     string
 	IO       IO
 }
 
@@ -56,6 +58,7 @@ or makes the server hostile, to see uccheck stay safe (docs/security.md):
 	f.StringVar(&o.Password, "password", ucsim.DefaultPassword, "the simulator's demo password (a demo value, not a secret)")
 	f.StringArrayVar(&o.Faults, "fault", nil, "break one documented behaviour (`NAME`); repeatable")
 	f.StringVar(&o.CAFile, "ca-file", "", "write the CA certificate to `FILE` (default: a temporary file)")
+	f.StringVar(&o.Addr, "addr", "", "listen on this loopback `HOST:PORT` (default: 127.0.0.1 and a free port)")
 	return cmd
 }
 
@@ -68,7 +71,18 @@ func runServe(o *ServeOptions) error {
 		}
 		faults = append(faults, f)
 	}
-	sim := ucsim.New(ucsim.Options{User: o.User, Password: o.Password, Faults: faults})
+	if o.Addr != "" {
+		host, _, err := net.SplitHostPort(o.Addr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return usageErr("--addr %q: want a loopback HOST:PORT such as 127.0.0.1:8443 (the simulator prints its demo password)", o.Addr)
+		}
+		l, err := net.Listen("tcp", o.Addr)
+		if err != nil {
+			return usageErr("--addr: %v", err)
+		}
+		l.Close()
+	}
+	sim := ucsim.New(ucsim.Options{User: o.User, Password: o.Password, Faults: faults, Addr: o.Addr})
 	defer sim.Close()
 	caPath := "(none: plain HTTP)"
 	if pem := sim.CAPEM(); pem != nil {
