@@ -43,6 +43,7 @@ type PassOptions struct {
 
 	Client        *http.Client  // nil: NewClient(ClientOptions{})
 	Timeout       time.Duration // per request; 0: DefaultTimeout
+	MaxBody       int64         // bytes of a body read at most; 0: DefaultMaxBody
 	ScriptTimeout time.Duration // per script; 0: sandbox.DefaultTimeout
 	WorkingDir    string        // where file bodies are read from
 
@@ -112,6 +113,9 @@ func RunPass(ctx context.Context, o PassOptions) *PassTranscript {
 	}
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -491,15 +495,15 @@ func (p *pass) send(ctx context.Context, it *collections.Item, b *Built, profile
 		return ex
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, DefaultMaxBody+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, p.o.MaxBody+1))
 	ex.Timings.Total = time.Since(start)
 	if err != nil {
 		ex.Err = classify(ctx, rctx, err, p.o.Timeout)
 		return ex
 	}
 	out := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: data}
-	if len(data) > DefaultMaxBody {
-		out.Body, out.Truncated = data[:DefaultMaxBody], true
+	if int64(len(data)) > p.o.MaxBody {
+		out.Body, out.Truncated = data[:p.o.MaxBody], true
 	}
 	ex.Response = out
 	return ex

@@ -172,7 +172,7 @@ func runRun(o *RunOptions) error {
 			Globals: passFiles.globals, Environment: passFiles.env, EnvName: passFiles.envName,
 			Preset: map[string]string{"domain": hostOf(t.Base), "user": t.User, "password": t.Password},
 			Vars:   vars, Data: passFiles.data, Iterations: o.Iterations,
-			Client: client, Timeout: o.Timeout, ScriptTimeout: o.ScriptTimeout, WorkingDir: o.WorkingDir,
+			Client: client, Timeout: o.Timeout, MaxBody: o.MaxBody, ScriptTimeout: o.ScriptTimeout, WorkingDir: o.WorkingDir,
 		}
 	}
 	for _, t := range targets {
