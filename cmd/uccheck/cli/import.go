@@ -60,7 +60,10 @@ since) unless --force: see docs/collections.md#local-changes. --dry-run writes n
 Every flag can also be set by UCCHECK_<FLAG> (UCCHECK_TO, UCCHECK_DRY_RUN...);
 UCCHECK_SECRET_PATTERN takes one expression per line. A flag on the command line wins.
 
-` + exitCodesHelp,
+Exit codes:
+  0  imported (or, with --dry-run, would be)
+  2  nothing written: unreadable or invalid input, roles not found, a target with local changes
+     without --force, or a file that cannot be written`,
 		Example: `  uccheck import ~/Downloads/Integra.postman_collection.json
   uccheck import vendor.json --to collections/integra.json --dry-run --diff
   curl -s https://example.com/collection.json | uccheck import - --secret-pattern 'acme-[0-9]{6}'`,

@@ -51,7 +51,9 @@ dialers, uploads...: see docs/collections.md#writes).
 It exits 2 when a run with the same flags would stop before sending anything (no item for a
 role, a variable unset). Flags can also be set by UCCHECK_<FLAG>, as for run.
 
-` + exitCodesHelp,
+Exit codes:
+  0  shown; a run with the same flags would send its requests
+  2  the collection cannot be loaded, or a run with these flags would stop before sending anything`,
 		Example: `  uccheck inspect
   uccheck inspect --collection collections/integra.json --skip transport
   uccheck inspect --collection vendor.json --probe-item "Supervisor / agentstatus" --json`,

@@ -14,7 +14,12 @@ func newMergeCmd(streams IO) *cobra.Command {
 		Use:   "merge-reports OUT.xml IN.xml...",
 		Short: "Combine JUnit reports (one per shard) into one",
 		Long: `merge-reports combines the JUnit reports of several runs, such as the shards of a CI
-matrix (--shard I/N), into one document with every target's <testsuite>, and writes it atomically.`,
+matrix (--shard I/N), into one document with every target's <testsuite>, and writes it atomically.
+It refuses to replace an OUT that is already a JUnit report (a forgotten OUT), unless --force.
+
+Exit codes:
+  0  merged
+  2  an input is unreadable or not JUnit, or OUT would be overwritten, or cannot be written`,
 		Example: `  uccheck merge-reports uccheck.xml shard-*/uccheck.xml`,
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
