@@ -75,44 +75,51 @@ type flatFolder struct {
 	node *jsonValue
 }
 
+// walkItems calls fn for each object of node's "item" list, depth first, with the folders above
+// it (outermost first) and its path (an unnamed item is "#n"); when fn returns true, the walk
+// goes on into that object's own "item" list.
+func walkItems(node *jsonValue, folders []*jsonValue, path []string, fn func(child *jsonValue, folders []*jsonValue, path []string) bool) {
+	list := node.get("item")
+	if list == nil || list.kind != jsonArray {
+		return
+	}
+	for n, child := range list.items {
+		if child.kind != jsonObject {
+			continue
+		}
+		name, _ := child.str("name")
+		if name == "" {
+			name = fmt.Sprintf("#%d", n+1)
+		}
+		p := append(path[:len(path):len(path)], name)
+		if fn(child, folders, p) {
+			walkItems(child, append(folders[:len(folders):len(folders)], child), p, fn)
+		}
+	}
+}
+
 func flattenTree(doc *jsonValue) ([]*flatItem, []*flatFolder) {
 	var items []*flatItem
 	var folders []*flatFolder
-	var visit func(node *jsonValue, path []string)
-	visit = func(node *jsonValue, path []string) {
-		list := node.get("item")
-		if list == nil || list.kind != jsonArray {
-			return
+	walkItems(doc, nil, nil, func(child *jsonValue, _ []*jsonValue, p []string) bool {
+		req := child.get("request")
+		if req == nil {
+			folders = append(folders, &flatFolder{path: strings.Join(p, " / "), node: child})
+			return true
 		}
-		for n, child := range list.items {
-			if child.kind != jsonObject {
-				continue
-			}
-			name, _ := child.str("name")
-			if name == "" {
-				name = fmt.Sprintf("#%d", n+1)
-			}
-			p := append(path[:len(path):len(path)], name)
-			req := child.get("request")
-			if req == nil {
-				folders = append(folders, &flatFolder{path: strings.Join(p, " / "), node: child})
-				visit(child, p)
-				continue
-			}
-			if req.kind == jsonString {
-				req = &jsonValue{kind: jsonObject, members: []jsonMember{{key: "url", value: req}}}
-			}
-			it := &flatItem{path: strings.Join(p, " / "), node: child, req: req}
-			it.method = strings.ToUpper(req.get("method").scalar())
-			if it.method == "" {
-				it.method = "GET"
-			}
-			it.url = urlText(req.get("url"))
-			it.identity = it.method + " " + strings.ToLower((&Item{URL: it.url}).URLPath())
-			items = append(items, it)
+		if req.kind == jsonString {
+			req = &jsonValue{kind: jsonObject, members: []jsonMember{{key: "url", value: req}}}
 		}
-	}
-	visit(doc, nil)
+		it := &flatItem{path: strings.Join(p, " / "), node: child, req: req}
+		it.method = strings.ToUpper(req.get("method").scalar())
+		if it.method == "" {
+			it.method = "GET"
+		}
+		it.url = urlText(req.get("url"))
+		it.identity = it.method + " " + strings.ToLower((&Item{URL: it.url}).URLPath())
+		items = append(items, it)
+		return false
+	})
 	return items, folders
 }
 

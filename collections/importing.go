@@ -106,32 +106,16 @@ func Problems(data []byte, source string) (*Collection, []error) {
 	}
 	var out []error
 	seen := map[string]bool{}
-	var visit func(node *jsonValue, chain []*jsonValue, path []string)
-	visit = func(node *jsonValue, chain []*jsonValue, path []string) {
-		list := node.get("item")
-		if list == nil || list.kind != jsonArray {
-			return
+	walkItems(doc, nil, nil, func(child *jsonValue, chain []*jsonValue, p []string) bool {
+		if child.get("request") == nil && child.get("item") != nil {
+			return true // a folder
 		}
-		for n, child := range list.items {
-			if child.kind != jsonObject {
-				continue
-			}
-			name, _ := child.str("name")
-			if name == "" {
-				name = fmt.Sprintf("#%d", n+1)
-			}
-			p := append(path[:len(path):len(path)], name)
-			if child.get("request") == nil && child.get("item") != nil {
-				visit(child, append(chain[:len(chain):len(chain)], child), p)
-				continue
-			}
-			if perr := parseAlone(skeleton, chain, child, p, source); perr != nil && !seen[perr.Error()] {
-				seen[perr.Error()] = true
-				out = append(out, perr)
-			}
+		if perr := parseAlone(skeleton, chain, child, p, source); perr != nil && !seen[perr.Error()] {
+			seen[perr.Error()] = true
+			out = append(out, perr)
 		}
-	}
-	visit(doc, nil, nil)
+		return false
+	})
 	if len(out) == 0 {
 		return nil, []error{err}
 	}
