@@ -393,12 +393,19 @@ func (f *fleet) finished(t *runner.Transcript, verdicts []reports.Result) {
 	}
 }
 
-// judged records a target's results from the Ginkgo run.
+// judged records a target's results from the Ginkgo run, on the report run its live verdicts
+// already built (exchanges, redactor): only the results differ.
 func (f *fleet) judged(i int, t *runner.Transcript, results []reports.Result) {
-	run := f.reportRun(t, results)
 	f.mu.Lock()
-	f.runs[i] = run
-	f.mu.Unlock()
+	defer f.mu.Unlock()
+	live := f.live[t.Target]
+	if live == nil { // a target never started (interrupted, or out of time): no live verdicts
+		f.runs[i] = f.reportRun(t, results)
+		return
+	}
+	run := *live
+	run.Results = results
+	f.runs[i] = &run
 }
 
 // reportRun turns a transcript and its results into a report run.
