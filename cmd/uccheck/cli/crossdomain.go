@@ -2,16 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/uccheck/uccheck/crossdomain"
-	"github.com/uccheck/uccheck/reports"
-	"github.com/uccheck/uccheck/suites"
+	"github.com/uccheck/uccheck/crossdomain/check"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
@@ -113,279 +109,18 @@ also be set by UCCHECK_<FLAG> (e.g. UCCHECK_CHROMIUM, UCCHECK_JUNIT); a flag on 
 	return cmd
 }
 
-// crossdomainPlan is what a crossdomain run checks, once the options are validated.
-type crossdomainPlan struct {
-	form      *crossdomain.FormOptions
-	embed     *crossdomain.EmbedOptions
-	simulated bool
-	intro     string // what the console says first about the built-in pages
-}
-
-// plan validates the options and builds the pages to check.
-func (o *CrossdomainOptions) plan() (*crossdomainPlan, error) {
-	if o.Timeout <= 0 {
-		return nil, usageErr("--timeout must be positive, got %s", o.Timeout)
-	}
-	for flag, v := range map[string]string{"--expect-origin": o.ExpectOrigin, "--expect-target-origin": o.ExpectTargetOrigin} {
-		if v == "" {
-			continue
-		}
-		if _, err := crossdomain.ParseOrigin(v); err != nil {
-			return nil, usageErr("%s: %v", flag, err)
-		}
-	}
-	if o.Click != "" && o.Eval != "" {
-		return nil, usageErr("--click and --eval both given: use one")
-	}
-	p := &crossdomainPlan{}
-	if len(o.Faults) > 0 || (o.Form == "" && o.Embed == "") {
-		if o.Form != "" || o.Embed != "" {
-			return nil, usageErr("--fault picks a built-in page: give it without --form and --embed")
-		}
-		return p, o.builtin(p)
-	}
-	if o.Form != "" {
-		page, err := pageOf("--form", o.Form)
-		if err != nil {
-			return nil, err
-		}
-		p.form = &crossdomain.FormOptions{Page: page, ExpectOrigin: o.ExpectOrigin}
-	} else if o.ExpectOrigin != "" {
-		return nil, usageErr("--expect-origin judges a form: give --form")
-	}
-	if o.Embed != "" {
-		if o.Click == "" && o.Eval == "" {
-			return nil, usageErr("--embed needs the user action that makes the page post: --click SELECTOR or --eval JS")
-		}
-		page, err := pageOf("--embed", o.Embed)
-		if err != nil {
-			return nil, err
-		}
-		p.embed = &crossdomain.EmbedOptions{Page: page, Click: o.Click, Eval: o.Eval, ExpectTargetOrigin: o.ExpectTargetOrigin}
-	} else {
-		switch {
-		case o.Click != "":
-			return nil, usageErr("--click acts in the iframe page: give --embed")
-		case o.Eval != "":
-			return nil, usageErr("--eval acts in the iframe page: give --embed")
-		case o.ExpectTargetOrigin != "":
-			return nil, usageErr("--expect-target-origin judges an iframe page: give --embed")
-		}
-	}
-	return p, nil
-}
-
-// builtin plans a run against the simulator's pages: the references, or the faults asked for.
-func (o *CrossdomainOptions) builtin(p *crossdomainPlan) error {
-	pages := map[string]ucsim.CrossdomainPage{}
-	for _, side := range []string{"form", "iframe"} {
-		pages[side], _ = ucsim.LookupCrossdomainPage(side)
-	}
-	chosen := map[string]string{}
-	for _, name := range o.Faults {
-		pg, err := ucsim.LookupCrossdomainPage(name)
-		if err != nil || pg.Name == ucsim.CrossdomainForm || pg.Name == ucsim.CrossdomainIframe {
-			return usageErr("--fault %q: not a built-in faulty page (see uccheck crossdomain --help)", name)
-		}
-		if prev, dup := chosen[pg.Side]; dup {
-			return usageErr("--fault %s and --fault %s both replace the %s: give one per side", prev, name, pg.Side)
-		}
-		chosen[pg.Side] = name
-		pages[pg.Side] = pg
-	}
-	handler := ucsim.CrossdomainHandler()
-	form, iframe := pages["form"], pages["iframe"]
-	p.simulated = true
-	p.form = &crossdomain.FormOptions{
-		Page:         crossdomain.HandlerPage("simulator "+form.Path(), handler, form.Path()),
-		ExpectOrigin: nonEmpty(o.ExpectOrigin, ucsim.CrossdomainIntegratorOrigin),
-	}
-	click := o.Click
-	if click == "" && o.Eval == "" {
-		click = "#save"
-	}
-	p.embed = &crossdomain.EmbedOptions{
-		Page:               crossdomain.HandlerPage("simulator "+iframe.Path(), handler, iframe.Path()),
-		Click:              click,
-		Eval:               o.Eval,
-		ExpectTargetOrigin: nonEmpty(o.ExpectTargetOrigin, ucsim.CrossdomainFormOrigin),
-	}
-	p.intro = fmt.Sprintf("No --form or --embed given: checking the uContact simulator's pages %s (--expect-origin %s) and %s (%s, --expect-target-origin %s).\n",
-		form.Path(), p.form.ExpectOrigin, iframe.Path(), actionText(p.embed), p.embed.ExpectTargetOrigin)
-	return nil
-}
-
-func actionText(e *crossdomain.EmbedOptions) string {
-	if e.Eval != "" {
-		return "--eval"
-	}
-	return "--click " + e.Click
-}
-
-func nonEmpty(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-// pageOf turns --form or --embed into a page: an http(s) URL is proxied, anything else is a file.
-func pageOf(flag, v string) (crossdomain.Page, error) {
-	lower := strings.ToLower(v)
-	switch {
-	case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
-		p, err := crossdomain.URLPage(v, nil)
-		if err != nil {
-			return p, usageErr("%s %v", flag, err)
-		}
-		return p, nil
-	case strings.Contains(v, "://"):
-		return crossdomain.Page{}, usageErr("%s %q: give an http(s) URL or a file's path (a file is served over HTTP by the harness)", flag, v)
-	}
-	p, err := crossdomain.FilePage(v)
-	if err != nil {
-		return p, usageErr("%s: %v", flag, err)
-	}
-	return p, nil
-}
-
-// runCrossdomain runs the harness and reports it.
+// runCrossdomain runs the harness: an error is exit 2, else the exit code follows the results.
 func runCrossdomain(o *CrossdomainOptions) error {
-	p, err := o.plan()
-	if err != nil {
-		return err
-	}
-	if o.Artifacts != "" {
-		if err := os.MkdirAll(o.Artifacts, 0o755); err != nil {
-			return usageErr("--artifacts: %v", err)
-		}
-	}
-	out := o.IO.Out
+	path, _ := o.IO.getenv("PATH")
 	ctx := o.IO.ctx()
-	if p.intro != "" {
-		fmt.Fprint(out, p.intro)
-	}
-
-	res := &crossdomain.Result{Started: time.Now()}
-	sess, startErr := o.startBrowser(p)
-	if startErr != nil {
-		// Nothing could be asked: every check is an error (or skipped, when interrupted).
-		if p.form != nil {
-			res.Form = &crossdomain.FormResult{Page: p.form.Page.Name, ExpectOrigin: p.form.ExpectOrigin, Err: startErr}
-		}
-		if p.embed != nil {
-			res.Embed = &crossdomain.EmbedResult{Page: p.embed.Page.Name, Err: startErr}
-		}
-	} else {
-		defer sess.Close()
-		res.Browser = sess.Version()
-		var wg sync.WaitGroup
-		if p.form != nil {
-			wg.Go(func() { res.Form = sess.CheckForm(ctx, *p.form) })
-		}
-		if p.embed != nil {
-			wg.Go(func() { res.Embed = sess.CheckEmbed(ctx, *p.embed) })
-		}
-		wg.Wait()
-		if err := sess.Close(); err != nil {
-			fmt.Fprintf(o.IO.Err, "uccheck: warning: closing the browser: %v\n", err)
-		}
-	}
-	res.Duration = time.Since(res.Started)
-	res.Interrupted = ctx.Err() != nil
-	if res.Browser != "" {
-		fmt.Fprintf(out, "Browser: %s\n", res.Browser)
-	}
-
-	greport, err := suites.JudgeCrossdomain(res)
-	if err != nil {
-		return &exitError{code: ExitUsage, err: err}
-	}
-	run := &reports.Run{
-		Version: Version, Target: suites.CrossdomainTarget(res), Collection: "crossdomain harness",
-		Simulated: p.simulated, Started: res.Started, Duration: res.Duration,
-		Interrupted: res.Interrupted,
-		Results:     reports.ResultsFromGinkgo(greport),
-		Redactor:    reports.NewRedactor(nil),
-	}
-	if res.Interrupted {
-		run.Aborted = "interrupted"
-	}
-	if err := reports.Console(out, run, reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}); err != nil {
-		return &exitError{code: ExitUsage, err: err}
-	}
-	if o.JUnit != "" {
-		if err := reports.WriteJUnit(o.JUnit, greport, reports.FleetOf(run)); err != nil {
-			return &exitError{code: ExitUsage, err: fmt.Errorf("writing the JUnit report %s: %w", o.JUnit, err)}
-		}
-	}
-	if o.Artifacts != "" {
-		written, err := writeScreenshots(o.Artifacts, res, run.Results)
-		if err != nil {
-			fmt.Fprintf(o.IO.Err, "uccheck: warning: --artifacts: %v\n", err)
-		}
-		for _, path := range written {
-			fmt.Fprintf(out, "screenshot: %s\n", path)
-		}
-	}
-	return exitFor(ctx, reports.FleetOf(run))
-}
-
-// startBrowser finds the browser and starts the session; the error is why no check could run.
-func (o *CrossdomainOptions) startBrowser(p *crossdomainPlan) (*crossdomain.Session, *crossdomain.Error) {
-	chromium := o.Chromium
-	if chromium == "" {
-		path, _ := o.IO.getenv("PATH")
-		found, err := crossdomain.FindChromium(path)
-		if err != nil {
-			return nil, &crossdomain.Error{Kind: crossdomain.ErrBrowser, Message: err.Error()}
-		}
-		chromium = found
-	}
-	var origins []string
-	if p.form != nil && p.form.ExpectOrigin != "" {
-		origins = append(origins, p.form.ExpectOrigin)
-	}
-	sess, err := crossdomain.Start(o.IO.ctx(), crossdomain.Options{
-		Chromium: chromium, Origins: origins, Timeout: o.Timeout, Screenshots: o.Artifacts != "",
+	fleet, err := check.Run(ctx, &check.Options{
+		Form: o.Form, ExpectOrigin: o.ExpectOrigin, Embed: o.Embed, Click: o.Click, Eval: o.Eval,
+		ExpectTargetOrigin: o.ExpectTargetOrigin, Faults: o.Faults, JUnit: o.JUnit, Timeout: o.Timeout,
+		Artifacts: o.Artifacts, Chromium: o.Chromium, Path: path, Color: o.IO.Terminal && !o.NoColor,
+		Version: Version, Out: o.IO.Out, Err: o.IO.Err,
 	})
 	if err != nil {
-		e, ok := err.(*crossdomain.Error)
-		if !ok {
-			e = &crossdomain.Error{Kind: crossdomain.ErrBrowser, Message: err.Error()}
-		}
-		return nil, e
+		return &exitError{code: ExitUsage, err: err}
 	}
-	return sess, nil
-}
-
-// writeScreenshots writes the harness's screenshot of each failed or errored check to dir, as
-// <check ID>.png, and returns the paths written.
-func writeScreenshots(dir string, res *crossdomain.Result, results []reports.Result) ([]string, error) {
-	var written []string
-	for _, r := range results {
-		if r.Outcome != reports.Failed && r.Outcome != reports.Errored {
-			continue
-		}
-		var png []byte
-		c, ok := suites.LookupCrossdomain(r.ID)
-		switch {
-		case !ok:
-		case c.Side == suites.SideIframe && res.Embed != nil:
-			png = res.Embed.Screenshot
-		case c.Side == suites.SideForm && res.Form != nil:
-			if sc := res.Form.Scenario(c.Scenario); sc != nil {
-				png = sc.Screenshot
-			}
-		}
-		if len(png) == 0 {
-			continue
-		}
-		path := filepath.Join(dir, r.ID+".png")
-		if err := reports.WriteFileAtomic(path, png); err != nil {
-			return written, err
-		}
-		written = append(written, path)
-	}
-	return written, nil
+	return exitFor(ctx, fleet)
 }
