@@ -32,25 +32,9 @@ const minSettleAfterAction = 300 * time.Millisecond
 func (s *Session) CheckEmbed(ctx context.Context, o EmbedOptions) *EmbedResult {
 	res := &EmbedResult{Page: o.Page.Name, Started: time.Now()}
 	defer func() { res.Duration = time.Since(res.Started) }()
-	switch {
-	case o.Click != "" && o.Eval != "":
-		res.Err = &Error{Kind: ErrHarness, Message: "give a click or a script, not both"}
+	if e := res.options(o); e != nil {
+		res.Err = e
 		return res
-	case o.Click != "":
-		res.Action = "click " + o.Click
-	case o.Eval != "":
-		res.Action = "eval " + o.Eval
-	default:
-		res.Err = &Error{Kind: ErrHarness, Message: "no user action: give a selector to click or a script to evaluate"}
-		return res
-	}
-	if o.ExpectTargetOrigin != "" {
-		exp, err := ParseOrigin(o.ExpectTargetOrigin)
-		if err != nil {
-			res.Err = &Error{Kind: ErrHarness, Message: err.Error()}
-			return res
-		}
-		res.ExpectTargetOrigin = exp.String()
 	}
 	if e := o.Page.Check(ctx); e != nil {
 		res.Err = e
@@ -118,7 +102,36 @@ func (s *Session) CheckEmbed(ctx context.Context, o EmbedOptions) *EmbedResult {
 	if ctx.Err() != nil {
 		res.Err = &Error{Kind: ErrInterrupted, Message: "interrupted"}
 	}
-	recs := t.since(0)
+	res.addRecords(t.since(0), mark)
+	return res
+}
+
+// options validates the user action and the expected target origin, and records them.
+func (res *EmbedResult) options(o EmbedOptions) *Error {
+	switch {
+	case o.Click != "" && o.Eval != "":
+		return &Error{Kind: ErrHarness, Message: "give a click or a script, not both"}
+	case o.Click != "":
+		res.Action = "click " + o.Click
+	case o.Eval != "":
+		res.Action = "eval " + o.Eval
+	default:
+		return &Error{Kind: ErrHarness, Message: "no user action: give a selector to click or a script to evaluate"}
+	}
+	if o.ExpectTargetOrigin != "" {
+		exp, err := ParseOrigin(o.ExpectTargetOrigin)
+		if err != nil {
+			return &Error{Kind: ErrHarness, Message: err.Error()}
+		}
+		res.ExpectTargetOrigin = exp.String()
+	}
+	return nil
+}
+
+// addRecords files what the harness recorded: the page's posts to its parent, its messages to
+// the agent window, what it received, and its uncaught errors. Records before mark came before
+// the user action.
+func (res *EmbedResult) addRecords(recs []record, mark int) {
 	for i, r := range recs {
 		switch r.Kind {
 		case "post":
@@ -134,7 +147,6 @@ func (s *Session) CheckEmbed(ctx context.Context, o EmbedOptions) *EmbedResult {
 		}
 	}
 	res.Errors = append(res.Errors, pageErrors(recs, "embed")...)
-	return res
 }
 
 // click waits for the first element matching selector in the frame, scrolls it into view and
