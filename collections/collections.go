@@ -123,7 +123,7 @@ func Load(path string) (*Collection, error) {
 }
 
 // Parse parses a Postman v2.0 or v2.1 collection; source names it in errors. The document
-// first goes through the normalising layer (normalize.go), then the library parses it.
+// first goes through the normalising layer (normalize*.go), then the library parses it.
 func Parse(data []byte, source string) (*Collection, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // exports saved by Windows editors; Newman reads them too
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
