@@ -127,7 +127,7 @@ func Load(path string) (*Collection, error) {
 func Parse(data []byte, source string) (*Collection, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // exports saved by Windows editors; Newman reads them too
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
-		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: errors.New("not valid JSON")}
+		return nil, &LoadError{Source: source, Where: JSONErrorPlace(data, err), Err: errors.New("not valid JSON")}
 	}
 	norm, err := normalize(data)
 	if err != nil {
@@ -135,7 +135,7 @@ func Parse(data []byte, source string) (*Collection, error) {
 		if errors.As(err, &se) {
 			return nil, &LoadError{Source: source, Where: se.where(), Err: errors.New(se.msg)}
 		}
-		return nil, &LoadError{Source: source, Where: jsonErrorPlace(data, err), Err: err}
+		return nil, &LoadError{Source: source, Where: JSONErrorPlace(data, err), Err: err}
 	}
 	pc, err := postman.ParseCollection(bytes.NewReader(norm.json))
 	if err != nil {
@@ -358,10 +358,10 @@ func decodeFields(v any) ([]Field, error) {
 	return out, nil
 }
 
-// jsonErrorPlace turns a JSON decoding error into "line L, column C" when it carries an offset.
+// JSONErrorPlace turns a JSON decoding error into "line L, column C" when it carries an offset.
 // encoding/json's offsets count the bytes read, the offending one included: the place of the
 // error is the byte before the offset.
-func jsonErrorPlace(data []byte, err error) string {
+func JSONErrorPlace(data []byte, err error) string {
 	var off int64 = -1
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -371,7 +371,7 @@ func jsonErrorPlace(data []byte, err error) string {
 	case errors.As(err, &te):
 		off = max(te.Offset-1, 0)
 		if te.Field != "" {
-			return fmt.Sprintf("field %q (%s)", te.Field, lineCol(data, off))
+			return fmt.Sprintf("field %q (%s)", te.Field, LineCol(data, off))
 		}
 	}
 	if off < 0 {
@@ -386,10 +386,11 @@ func jsonErrorPlace(data []byte, err error) string {
 	if next < int64(len(data)) { // at the end of the data, the last byte read is the place
 		off = next
 	}
-	return lineCol(data, off)
+	return LineCol(data, off)
 }
 
-func lineCol(data []byte, off int64) string {
+// LineCol names the place of byte off of data: "line L, column C".
+func LineCol(data []byte, off int64) string {
 	if off > int64(len(data)) {
 		off = int64(len(data))
 	}

@@ -25,7 +25,7 @@ func LoadVariables(path string) ([]Variable, string, error) {
 		Values []map[string]any `json:"values"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, "", &LoadError{Source: path, Where: jsonErrorPlace(data, err), Err: errors.New(`not a Postman environment or globals file (want {"values": [{"key", "value"}]})`)}
+		return nil, "", &LoadError{Source: path, Where: JSONErrorPlace(data, err), Err: errors.New(`not a Postman environment or globals file (want {"values": [{"key", "value"}]})`)}
 	}
 	var out []Variable
 	for i, m := range doc.Values {
@@ -63,7 +63,7 @@ func LoadIterationData(path string) ([]map[string]any, error) {
 	if json.Valid(trimmed) && len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {
 		var rows []map[string]any
 		if err := json.Unmarshal(trimmed, &rows); err != nil {
-			return nil, &LoadError{Source: path, Where: jsonErrorPlace(trimmed, err), Err: errors.New("want a JSON array of objects, one per iteration")}
+			return nil, &LoadError{Source: path, Where: JSONErrorPlace(trimmed, err), Err: errors.New("want a JSON array of objects, one per iteration")}
 		}
 		return rows, nil
 	}

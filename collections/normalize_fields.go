@@ -403,5 +403,5 @@ func sortedAnyKeys(m map[string]any) []string {
 // firstValue returns the place of the document's first value, "line L, column C".
 func firstValue(data []byte) string {
 	off := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
-	return lineCol(data, int64(off))
+	return LineCol(data, int64(off))
 }

@@ -59,21 +59,21 @@ type existing struct {
 	target  string
 	old     []byte // the file as it is
 	exists  bool
-	tgt     collections.Target
-	changes *collections.ChangeSet // nil: no file, or not one this version can compare
+	tgt     Target
+	changes *ChangeSet // nil: no file, or not one this version can compare
 }
 
 // examine reads the file the import would replace and compares it with what we write.
-func examine(target string, scrub collections.ScrubOptions, prepared *collections.Prepared) (*existing, error) {
+func examine(target string, scrub ScrubOptions, prepared *Prepared) (*existing, error) {
 	old, err := os.ReadFile(target)
 	ex := &existing{target: target, old: old, exists: err == nil}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("reading %s: %v", target, err)
 	}
 	if ex.exists {
-		ex.tgt = collections.ExamineTarget(old, scrub)
+		ex.tgt = ExamineTarget(old, scrub)
 		if ex.tgt.Content != nil {
-			if ex.changes, err = collections.Changes(ex.tgt.Content, prepared.Content); err != nil {
+			if ex.changes, err = Changes(ex.tgt.Content, prepared.Content); err != nil {
 				ex.changes = nil
 			}
 		}

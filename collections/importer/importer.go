@@ -74,8 +74,8 @@ func Run(o Options) error {
 }
 
 // scrubOptions compiles the --secret-pattern expressions.
-func scrubOptions(patterns []string) (collections.ScrubOptions, error) {
-	var scrub collections.ScrubOptions
+func scrubOptions(patterns []string) (ScrubOptions, error) {
+	var scrub ScrubOptions
 	for _, p := range patterns {
 		re, err := regexp.Compile(p)
 		if err != nil {
@@ -94,18 +94,18 @@ type input struct {
 	source   string
 	coll     *collections.Collection
 	roles    collections.Roles
-	prepared *collections.Prepared
+	prepared *Prepared
 	redactor *reports.Redactor // the input's secrets, for any message that quotes it
 }
 
 // validate loads the input as `uccheck run` would and scrubs it; each problem goes to o.Err.
-func validate(data []byte, source string, scrub collections.ScrubOptions, o Options) (*input, error) {
+func validate(data []byte, source string, scrub ScrubOptions, o Options) (*input, error) {
 	redactor := reports.NewRedactor(nil)
-	prepared, prepErr := collections.Prepare(data, scrub)
+	prepared, prepErr := Prepare(data, scrub)
 	if prepErr == nil {
 		redactor = reports.NewRedactor(prepared.Secrets)
 	}
-	coll, problems := collections.Problems(data, source)
+	coll, problems := Problems(data, source)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintf(o.Err, "uccheck: %s\n", redactor.Redact(p.Error()))

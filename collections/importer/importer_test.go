@@ -37,7 +37,7 @@ var fixtureDir = func() string {
 	return d
 }()
 
-func fixture(t *testing.T, name string) []byte {
+func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(fixtureDir, name))
 	if err != nil {
@@ -163,7 +163,7 @@ func TestImportGolden(t *testing.T) {
 		{"vendor-v20.postman_collection.json", "import-v20.txt", "integra-v5-2-0"},
 	} {
 		t.Run(tt.fixture, func(t *testing.T) {
-			abs := inTempDir(t, map[string]string{"vendor.json": tt.fixture})
+			inTempDir(t, map[string]string{"vendor.json": tt.fixture})
 			r := run(nil, "vendor.json")
 			if r.code != exitOK {
 				t.Fatal(r)
@@ -173,12 +173,12 @@ func TestImportGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := os.ReadFile(filepath.Join(abs, "golden", strings.TrimSuffix(tt.fixture, ".postman_collection.json")+".json"))
+			want, err := os.ReadFile(filepath.Join(pkg, "testdata", "golden", strings.TrimSuffix(tt.fixture, ".postman_collection.json")+".json"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(written, want) {
-				t.Error("the file written differs from the collections package's golden file")
+				t.Error("the file written differs from the golden file TestPrepareGolden checks (testdata/golden)")
 			}
 			if entries, _ := os.ReadDir("collections"); len(entries) != 1 {
 				t.Errorf("the target folder holds %d files (a temporary file left behind?)", len(entries))

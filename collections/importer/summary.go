@@ -50,7 +50,7 @@ func writeDiff(b *strings.Builder, ex *existing, content string) {
 	b.WriteString("\n" + d)
 }
 
-func writeScrubbed(b *strings.Builder, list []collections.Scrubbed) {
+func writeScrubbed(b *strings.Builder, list []Scrubbed) {
 	if len(list) == 0 {
 		b.WriteString("\nNo secrets found.\n")
 		return
@@ -71,7 +71,7 @@ func writeScrubbed(b *strings.Builder, list []collections.Scrubbed) {
 	tw.Flush()
 }
 
-func writeChanges(b *strings.Builder, target string, cs *collections.ChangeSet) {
+func writeChanges(b *strings.Builder, target string, cs *ChangeSet) {
 	if cs.Empty() {
 		fmt.Fprintf(b, "\nNo change in the collection's content against %s.\n", target)
 		return
@@ -80,9 +80,9 @@ func writeChanges(b *strings.Builder, target string, cs *collections.ChangeSet) 
 	fmt.Fprintf(b, "\nChanges against %s: %d added, %d removed, %d renamed, %d changed\n", target, a, r, n, c)
 	for _, it := range cs.Items {
 		switch it.Kind {
-		case collections.ChangeAdded, collections.ChangeRemoved:
+		case ChangeAdded, ChangeRemoved:
 			fmt.Fprintf(b, "  %-8s %s  (%s %s)\n", it.Kind, it.Path, it.Method, it.URL)
-		case collections.ChangeRenamed:
+		case ChangeRenamed:
 			fmt.Fprintf(b, "  %-8s %s -> %s\n", it.Kind, it.OldPath, it.Path)
 		default:
 			fmt.Fprintf(b, "  %-8s %s\n", it.Kind, it.Path)

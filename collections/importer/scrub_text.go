@@ -1,4 +1,4 @@
-package collections
+package importer
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/uccheck/uccheck/collections"
 )
 
 // Secrets inside text: "key: value" shapes whose key names a secret, URL passwords and
@@ -43,32 +45,15 @@ type kvMatch struct {
 	key, rule  string
 }
 
-// mayHoldSecretKey is embedded's cheap filter: a key that names a secret folds to a substring of
-// the folded text, so text whose folded form holds no secret word holds no such key.
-func mayHoldSecretKey(v string) bool {
-	f := foldKey(v)
-	for _, w := range secretWords {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	for k := range secretKeys {
-		if strings.Contains(f, k) {
-			return true
-		}
-	}
-	return false
-}
-
 // embedded scrubs "key: value" shapes inside a string whose key names a secret.
 func (s *scrubber) embedded(v string, ctx scrubCtx, field string) string {
-	if !strings.Contains(v, "@") && !mayHoldSecretKey(v) {
+	if !strings.Contains(v, "@") && !collections.MayHoldSecretKey(v) {
 		return v
 	}
 	var keep []kvMatch
 	for _, f := range keyValues(v, ctx.script) {
 		val := v[f.start:f.end]
-		if !SecretKey(f.key) || strings.TrimSpace(val) == "" {
+		if !collections.SecretKey(f.key) || strings.TrimSpace(val) == "" {
 			continue
 		}
 		if onlyReferences(val) {
@@ -196,7 +181,7 @@ func (s *scrubber) credentials(v string, ctx scrubCtx, field string) string {
 	locs := base64RunRE.FindAllStringIndex(v, -1)
 	for i := len(locs) - 1; i >= 0; i-- {
 		a, b := locs[i][0], locs[i][1]
-		if !LooksLikeCredential(v[a:b]) {
+		if !collections.LooksLikeCredential(v[a:b]) {
 			continue
 		}
 		s.secret(v[a:b])

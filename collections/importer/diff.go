@@ -1,9 +1,11 @@
-package collections
+package importer
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/uccheck/uccheck/collections"
 )
 
 // This file says what changed between two versions of a collection, for `uccheck import`: items
@@ -113,7 +115,7 @@ func flattenTree(doc *jsonValue) ([]*flatItem, []*flatFolder) {
 			it.method = "GET"
 		}
 		it.url = urlText(req.get("url"))
-		it.identity = it.method + " " + strings.ToLower((&Item{URL: it.url}).URLPath())
+		it.identity = it.method + " " + strings.ToLower((&collections.Item{URL: it.url}).URLPath())
 		items = append(items, it)
 		return false
 	})
@@ -231,7 +233,7 @@ func Changes(oldJSON, newJSON []byte) (*ChangeSet, error) {
 	if a, b := oldInfo.get("name").scalar(), newInfo.get("name").scalar(); a != b {
 		cs.Collection = append(cs.Collection, fmt.Sprintf("name %s -> %s", quoteClip(a), quoteClip(b)))
 	}
-	if a, b := SchemaVersion(oldInfo.get("schema").scalar()), SchemaVersion(newInfo.get("schema").scalar()); a != b {
+	if a, b := collections.SchemaVersion(oldInfo.get("schema").scalar()), collections.SchemaVersion(newInfo.get("schema").scalar()); a != b {
 		cs.Collection = append(cs.Collection, fmt.Sprintf("schema %s -> %s", a, b))
 	}
 	cs.Collection = append(cs.Collection, nodeDetails("", oldDoc, newDoc)...)
@@ -255,14 +257,4 @@ func Changes(oldJSON, newJSON []byte) (*ChangeSet, error) {
 		}
 	}
 	return cs, nil
-}
-
-// SchemaVersion returns the version in a Postman schema URL ("v2.1.0"), or the URL itself.
-func SchemaVersion(schema string) string {
-	for _, part := range strings.Split(schema, "/") {
-		if strings.HasPrefix(part, "v") && strings.Count(part, ".") >= 1 {
-			return part
-		}
-	}
-	return schema
 }

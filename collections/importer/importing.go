@@ -1,9 +1,11 @@
-package collections
+package importer
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/uccheck/uccheck/collections"
 )
 
 // This file is what `uccheck import` does to a collection besides scrubbing it: list every
@@ -86,8 +88,8 @@ func ExamineTarget(data []byte, o ScrubOptions) Target {
 // lists every problem it finds, each with its place: every request item is also loaded alone
 // (with its folders and the collection's own fields), so that one bad item does not hide the
 // others. The collection is nil when there is a problem.
-func Problems(data []byte, source string) (*Collection, []error) {
-	c, err := Parse(data, source)
+func Problems(data []byte, source string) (*collections.Collection, []error) {
+	c, err := collections.Parse(data, source)
 	if err == nil {
 		return c, nil
 	}
@@ -134,8 +136,8 @@ func parseAlone(skeleton *jsonValue, chain []*jsonValue, item *jsonValue, path [
 	}
 	doc := skeleton.clone()
 	doc.set("item", &jsonValue{kind: jsonArray, items: []*jsonValue{leaf}})
-	_, err := Parse(doc.encode(), source)
-	var le *LoadError
+	_, err := collections.Parse(doc.encode(), source)
+	var le *collections.LoadError
 	if err == nil || !errors.As(err, &le) {
 		return err
 	}
@@ -145,9 +147,9 @@ func parseAlone(skeleton *jsonValue, chain []*jsonValue, item *jsonValue, path [
 	case strings.HasPrefix(le.Where, "item "):
 	case strings.HasPrefix(le.Where, "field "):
 		field, _, _ := strings.Cut(le.Where, " (line")
-		le = &LoadError{Source: le.Source, Where: itemPlace + ", " + field, Err: le.Err}
+		le = &collections.LoadError{Source: le.Source, Where: itemPlace + ", " + field, Err: le.Err}
 	default:
-		le = &LoadError{Source: le.Source, Where: itemPlace, Err: le.Err}
+		le = &collections.LoadError{Source: le.Source, Where: itemPlace, Err: le.Err}
 	}
 	return le
 }

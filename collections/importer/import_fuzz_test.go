@@ -1,4 +1,4 @@
-package collections
+package importer
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func FuzzPrepare(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "import", "*.json"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "testdata", "import", "*.json"))
 	for _, p := range seeds {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)

@@ -1,13 +1,12 @@
-package collections
+package importer
 
 import (
-	"encoding/base64"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/uccheck/uccheck/collections"
 )
 
 // This file removes secrets from a collection before `uccheck import` writes it. Postman exports
@@ -51,63 +50,10 @@ const (
 	RuleSameValue   = "same value as a secret scrubbed elsewhere"
 )
 
-// secretWords are the key fragments that mark a secret, once a key is folded to lower-case
-// letters and digits ("X-API-Key" -> "xapikey"). docs/collections.md lists them.
-var secretWords = []string{
-	"password", "passwd", "passphrase", "pwd", "secret", "token", "apikey", "authorization",
-	"authkey", "privatekey", "accesskey", "credential", "cookie", "sessionid",
-	"contrasena", "clave", // Spanish: uContact's vendor and most of its customers write Spanish
-}
-
-// secretKeys are whole keys that mark a secret.
-var secretKeys = map[string]bool{"pass": true, "pw": true, "auth": true, "session": true}
-
-// notSecretSuffixes end keys that name a secret's settings, not the secret: "tokenType",
-// "accessTokenUrl", "addTokenTo", "tokenName", "passwordPolicy".
-var notSecretSuffixes = []string{
-	"url", "uri", "type", "name", "to", "prefix", "location", "algorithm", "params", "placement",
-	"expires", "expiry", "expiresin", "policy", "length",
-}
-
-// foldKey folds a key to lower-case ASCII letters and digits: "X-API-Key" -> "xapikey",
-// "Contraseña" -> "contrasena".
-func foldKey(k string) string {
-	var b strings.Builder
-	for _, r := range slugFold.Replace(strings.ToLower(k)) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// SecretKey reports whether a key (a variable, header, field, parameter or JSON member name)
-// names a secret.
-func SecretKey(k string) bool {
-	f := foldKey(k)
-	if f == "" {
-		return false
-	}
-	if secretKeys[f] {
-		return true
-	}
-	for _, suf := range notSecretSuffixes {
-		if strings.HasSuffix(f, suf) && f != suf {
-			return false
-		}
-	}
-	for _, w := range secretWords {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // refVar names a variable by its purpose: "{{password}}" for passwords, "{{token}}" for tokens,
 // API keys and Authorization; "" for other secrets (they are emptied).
 func refVar(key string) string {
-	f := foldKey(key)
+	f := collections.FoldKey(key)
 	for _, w := range []string{"password", "passwd", "passphrase", "pwd", "contrasena", "clave"} {
 		if strings.Contains(f, w) {
 			return "{{password}}"
@@ -162,35 +108,6 @@ func referencedNames(v string) []string {
 		}
 	}
 	return out
-}
-
-// LooksLikeCredential reports whether s is standard base64 of "<user>:<secret>": the shape of a
-// uContact token (user:UUID) and of HTTP Basic credentials. It is runner.LooksLikeToken with the
-// decoded text also required to be printable, which keeps random base64 out.
-func LooksLikeCredential(s string) bool {
-	_, ok := decodeCredential(s)
-	return ok
-}
-
-func decodeCredential(s string) (string, bool) {
-	if len(s) < 8 {
-		return "", false
-	}
-	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || !utf8.Valid(raw) {
-		return "", false
-	}
-	text := string(raw)
-	for _, r := range text {
-		if !unicode.IsPrint(r) {
-			return "", false
-		}
-	}
-	user, rest, ok := strings.Cut(text, ":")
-	if !ok || strings.TrimSpace(user) == "" || len(user) > 128 || len(strings.TrimSpace(rest)) < 4 {
-		return "", false
-	}
-	return text, true
 }
 
 // ScrubResult is a scrubbed collection.
@@ -252,7 +169,7 @@ func (s *scrubber) secret(v string) {
 	if loc := schemeRE.FindStringIndex(v); loc != nil {
 		s.found[strings.TrimSpace(v[loc[1]-1:])] = true
 	}
-	if text, ok := decodeCredential(v); ok {
+	if text, ok := collections.DecodeCredential(v); ok {
 		s.found[text] = true
 		if _, rest, _ := strings.Cut(text, ":"); len(rest) >= 8 {
 			s.found[rest] = true
@@ -345,7 +262,7 @@ func (s *scrubber) object(v *jsonValue, ctx scrubCtx, field string) *jsonValue {
 				continue
 			}
 			sub = field
-		case (val.kind == jsonString || val.kind == jsonNumber) && !isPair && SecretKey(m.key):
+		case (val.kind == jsonString || val.kind == jsonNumber) && !isPair && collections.SecretKey(m.key):
 			if s.replace(&v.members[i], ctx, sub, m.key, RuleKey, ctx.def) {
 				continue
 			}
@@ -365,7 +282,7 @@ func (s *scrubber) pairRule(pair *jsonValue, key string, ctx scrubCtx) string {
 		return RuleCookie
 	case ctx.auth == "apikey" && key != "key" && key != "in":
 		return RuleAPIKeyAuth
-	case SecretKey(key):
+	case collections.SecretKey(key):
 		return RuleKey
 	}
 	if t, _ := pair.str("type"); t == "secret" && ctx.def {

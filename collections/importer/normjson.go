@@ -1,4 +1,4 @@
-package collections
+package importer
 
 import (
 	"bytes"
@@ -8,8 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/uccheck/uccheck/collections"
 )
 
 // This file is the raw JSON layer of `uccheck import`: a JSON value that keeps object members in
@@ -128,16 +129,16 @@ func decodeJSON(data []byte) (*jsonValue, error) {
 	v, err := decodeValue(dec)
 	if err == nil {
 		if _, extra := dec.Token(); extra != io.EOF {
-			return nil, fmt.Errorf("%s: data after the JSON value", lineCol(data, dec.InputOffset()))
+			return nil, fmt.Errorf("%s: data after the JSON value", collections.LineCol(data, dec.InputOffset()))
 		}
 		return v, nil
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("%s: unexpected end of the document", lineCol(data, int64(len(data))))
+		return nil, fmt.Errorf("%s: unexpected end of the document", collections.LineCol(data, int64(len(data))))
 	}
-	place := jsonErrorPlace(data, err)
+	place := collections.JSONErrorPlace(data, err)
 	if place == "" {
-		place = lineCol(data, dec.InputOffset())
+		place = collections.LineCol(data, dec.InputOffset())
 	}
 	return nil, fmt.Errorf("%s: %v", place, err)
 }
@@ -352,41 +353,4 @@ func stripImport(doc *jsonValue) string {
 	mark, _ := info.str(ImportMarkerKey)
 	info.del(ImportMarkerKey)
 	return mark
-}
-
-// slugFold folds the accented letters of Spanish and Portuguese names to ASCII, for Slug.
-var slugFold = strings.NewReplacer(
-	"á", "a", "à", "a", "â", "a", "ä", "a", "ã", "a", "å", "a",
-	"é", "e", "è", "e", "ê", "e", "ë", "e",
-	"í", "i", "ì", "i", "î", "i", "ï", "i",
-	"ó", "o", "ò", "o", "ô", "o", "ö", "o", "õ", "o",
-	"ú", "u", "ù", "u", "û", "u", "ü", "u",
-	"ñ", "n", "ç", "c",
-)
-
-// Slug returns a file name stem for a collection name: lower case ASCII letters, digits and
-// dashes ("API Security (v6)" -> "api-security-v6", "Integración" -> "integracion"); "collection"
-// when nothing is left.
-func Slug(name string) string {
-	s := slugFold.Replace(strings.ToLower(name))
-	var b strings.Builder
-	dash := false
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case b.Len() > 0 && !dash:
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	out := strings.TrimRight(b.String(), "-")
-	if len(out) > 64 {
-		out = strings.TrimRight(out[:64], "-")
-	}
-	if out == "" {
-		return "collection"
-	}
-	return out
 }
