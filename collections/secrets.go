@@ -71,6 +71,8 @@ func LooksLikeCredential(s string) bool {
 	return ok
 }
 
+// DecodeCredential returns the printable "<user>:<secret>" text s is the standard base64 of, and
+// whether it is one (see LooksLikeCredential).
 func DecodeCredential(s string) (string, bool) {
 	if len(s) < 8 {
 		return "", false
