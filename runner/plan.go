@@ -53,13 +53,12 @@ var stepRole = map[Step]collections.Role{
 // needsToken are the steps that use the live session.
 var needsToken = map[Step]bool{StepProbe: true, StepLogout: true, StepProbeEnded: true, StepLogoutRepeat: true}
 
-// Plan computes what a run with these options will send. Contract steps are planned only when
-// o's roles are all known; pass items only when p names a collection.
+// Plan computes what a run with these options will send (a step whose role has no item is
+// planned with an empty Item: such a run stops before sending, see Validate); pass items only
+// when p names a collection.
 func Plan(o Options, p PassOptions) *RunPlan {
 	pl := &RunPlan{APIToken: o.APIToken != ""}
-	if o.Roles.Login != nil && o.Roles.Probe != nil && o.Roles.Logout != nil {
-		pl.contract(o)
-	}
+	pl.contract(o)
 	if p.Collection != nil {
 		for _, it := range p.Items {
 			pl.Items = append(pl.Items, PlannedItem{Item: it.PathString(), Method: methodOf(it), Path: it.URLPath(), Role: itemRole(p.Roles, it)})
@@ -96,8 +95,11 @@ func (pl *RunPlan) contract(o Options) {
 			pl.Skipped = append(pl.Skipped, SkippedStep{Step: s, Why: "not selected (--only/--skip)"})
 			continue
 		}
-		it := roleItem(o.Roles, stepRole[s])
-		pl.Steps = append(pl.Steps, PlannedStep{Step: s, Role: stepRole[s], Item: it.PathString(), Method: methodOf(it), Path: it.URLPath(), Why: why, NeedsToken: needsToken[s]})
+		ps := PlannedStep{Step: s, Role: stepRole[s], Why: why, NeedsToken: needsToken[s]}
+		if it := roleItem(o.Roles, stepRole[s]); it != nil {
+			ps.Item, ps.Method, ps.Path = it.PathString(), methodOf(it), it.URLPath()
+		}
+		pl.Steps = append(pl.Steps, ps)
 	}
 }
 
