@@ -11,9 +11,24 @@ import (
 func Write(w io.Writer, in *Inspection) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Collection %q (Postman %s), %s\n", in.Name, in.SchemaVersion, in.Source)
+	writeItems(&b, in)
+	writeRoles(&b, in)
+	writeRequests(&b, in)
+	writeChecks(&b, in)
+	writeLeft(&b, in)
+	if len(in.Problems) > 0 {
+		b.WriteString("\nA run with these flags would stop before sending anything:\n")
+		for _, p := range in.Problems {
+			fmt.Fprintf(&b, "  - %s\n", p)
+		}
+	}
+	_, err := io.WriteString(w, trimLines(b.String()))
+	return err
+}
 
-	fmt.Fprintf(&b, "\nItems (%d):\n", len(in.Items))
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+func writeItems(b *strings.Builder, in *Inspection) {
+	fmt.Fprintf(b, "\nItems (%d):\n", len(in.Items))
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	var folder []string
 	for _, it := range in.Items {
 		dir := it.Path[:len(it.Path)-1]
@@ -37,7 +52,9 @@ func Write(w io.Writer, in *Inspection) error {
 		fmt.Fprintf(tw, "  %s%s\t%s %s\t%s\n", strings.Repeat("  ", len(dir)), it.Path[len(it.Path)-1], it.Method, it.URL, note)
 	}
 	tw.Flush()
+}
 
+func writeRoles(b *strings.Builder, in *Inspection) {
 	b.WriteString("\nRoles:\n")
 	for _, r := range in.Roles {
 		if r.Item == "" {
@@ -45,11 +62,11 @@ func Write(w io.Writer, in *Inspection) error {
 			if msg == "" {
 				msg = r.Why
 			}
-			fmt.Fprintf(&b, "  %-6s  none: %s\n", r.Role, msg)
+			fmt.Fprintf(b, "  %-6s  none: %s\n", r.Role, msg)
 			continue
 		}
-		fmt.Fprintf(&b, "  %-6s  %q: %s\n", r.Role, r.Item, r.Why)
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(b, "  %-6s  %q: %s\n", r.Role, r.Item, r.Why)
+		tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 		for _, v := range r.Variables {
 			detail := v.Source + ": " + v.Detail
 			if v.Value != "" {
@@ -63,12 +80,15 @@ func Write(w io.Writer, in *Inspection) error {
 			parts = append(parts, n.Part)
 		}
 		if len(parts) > 0 {
-			fmt.Fprintf(&b, "          uccheck sets %s itself\n", strings.Join(parts, ", "))
+			fmt.Fprintf(b, "          uccheck sets %s itself\n", strings.Join(parts, ", "))
 		}
 	}
 
-	fmt.Fprintf(&b, "\nRequests a run sends, in order (%d):\n", len(in.Requests))
-	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+}
+
+func writeRequests(b *strings.Builder, in *Inspection) {
+	fmt.Fprintf(b, "\nRequests a run sends, in order (%d):\n", len(in.Requests))
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, r := range in.Requests {
 		item := r.Item
 		if item == "" {
@@ -77,15 +97,17 @@ func Write(w io.Writer, in *Inspection) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Step, item, r.What)
 	}
 	tw.Flush()
+}
 
+func writeChecks(b *strings.Builder, in *Inspection) {
 	runs := 0
 	for _, c := range in.Checks {
 		if c.Runs {
 			runs++
 		}
 	}
-	fmt.Fprintf(&b, "\nChecks: %d would run, %d skipped:\n", runs, len(in.Checks)-runs)
-	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(b, "\nChecks: %d would run, %d skipped:\n", runs, len(in.Checks)-runs)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, c := range in.Checks {
 		if c.Runs {
 			fmt.Fprintf(tw, "  run\t%s\t%s\n", c.ID, c.Title)
@@ -94,7 +116,9 @@ func Write(w io.Writer, in *Inspection) error {
 		}
 	}
 	tw.Flush()
+}
 
+func writeLeft(b *strings.Builder, in *Inspection) {
 	var left []InspectItem
 	writes := 0
 	for _, it := range in.Items {
@@ -105,8 +129,8 @@ func Write(w io.Writer, in *Inspection) error {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "\nNot run (outside the auth roles): %d items, %d look like writes\n", len(left), writes)
-	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(b, "\nNot run (outside the auth roles): %d items, %d look like writes\n", len(left), writes)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, it := range left {
 		mark, note := " ", ""
 		if it.WriteHint != "" {
@@ -115,15 +139,6 @@ func Write(w io.Writer, in *Inspection) error {
 		fmt.Fprintf(tw, "  %s %s\t%s %s\t%s\n", mark, strings.Join(it.Path, " / "), it.Method, it.URL, note)
 	}
 	tw.Flush()
-
-	if len(in.Problems) > 0 {
-		b.WriteString("\nA run with these flags would stop before sending anything:\n")
-		for _, p := range in.Problems {
-			fmt.Fprintf(&b, "  - %s\n", p)
-		}
-	}
-	_, err := io.WriteString(w, trimLines(b.String()))
-	return err
 }
 
 // trimLines removes the blanks tabwriter leaves at the end of lines.
