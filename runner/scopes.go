@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -207,10 +206,8 @@ func (s *Scopes) Get(name string) (any, bool) {
 	return nil, false
 }
 
-// VarRef is the one {{...}} scanner of uccheck: Postman's variable token, {{name}}, the name
-// (group 1) without braces and kept as written (spaces are part of it, as in Newman). The
-// resolver, inspect and the pre-flight checks all use it.
-var VarRef = regexp.MustCompile(`\{\{([^{}]*?)\}\}`)
+// VarRef is the one {{...}} scanner (collections.VarRef), here for the runner's callers.
+var VarRef = collections.VarRef
 
 // newmanSubLimit is how many substitution passes Postman makes (nested variables).
 const newmanSubLimit = 19
