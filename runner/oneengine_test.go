@@ -101,6 +101,51 @@ func TestPassRefusesCrossOriginRedirectWithCredentials(t *testing.T) {
 			}
 		})
 	}
+	// Judged against the target on every hop: a same-origin hop first, then another origin.
+	t.Run("second hop", func(t *testing.T) {
+		var target *httptest.Server
+		target = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			if r.URL.Path == "/Integra/resources/auth/getUserToken" {
+				http.Redirect(w, r, target.URL+"/hop", http.StatusTemporaryRedirect)
+				return
+			}
+			http.Redirect(w, r, fmt.Sprintf("http://127.0.0.1:%d/hop2", otherPort), http.StatusTemporaryRedirect)
+		}))
+		defer target.Close()
+		c := roleCollection(t, "/Integra/resources/auth/getUserToken")
+		roles, _ := c.Roles()
+		p := runner.RunPass(context.Background(), runner.PassOptions{
+			Collection: c, Items: c.Items[:1], BaseURL: target.URL, Roles: roles,
+			Preset: map[string]string{"domain": "x", "user": "Admin", "password": password}, Timeout: 2 * time.Second,
+		})
+		if ex := p.Runs[0].Exchange; ex.Response == nil || ex.Response.Status != http.StatusTemporaryRedirect || ex.RedirectRefused == "" {
+			t.Errorf("exchange %+v: want the second hop refused", ex)
+		}
+		if got := evil.all(); strings.Contains(got, password) {
+			t.Errorf("the password reached the other server: %s", got)
+		}
+	})
+	// A token in an Authorization header does not follow a redirect to another port either.
+	t.Run("token to another port", func(t *testing.T) {
+		target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, fmt.Sprintf("http://127.0.0.1:%d%s", otherPort, r.URL.Path), http.StatusFound)
+		}))
+		defer target.Close()
+		c := roleCollection(t, "/Integra/resources/auth/getUserToken")
+		roles, _ := c.Roles()
+		p := runner.RunPass(context.Background(), runner.PassOptions{
+			Collection: c, Items: c.Items[1:2], BaseURL: target.URL, Roles: roles,
+			Preset: map[string]string{"domain": "x", "user": "Admin", "password": password}, Vars: map[string]string{"token": "QWRtaW46dG9rZW4tZm9yLXByb2Jl"},
+			Timeout: 2 * time.Second,
+		})
+		if ex := p.Runs[0].Exchange; ex.Response == nil || ex.Response.Status != http.StatusFound || ex.RedirectRefused == "" {
+			t.Errorf("probe exchange %+v: want the redirect refused", ex)
+		}
+		if got := evil.all(); strings.Contains(got, "QWRtaW46dG9rZW4tZm9yLXByb2Jl") {
+			t.Errorf("the token reached the other server: %s", got)
+		}
+	})
 	// A redirect within the target's origin is still followed (Newman's followRedirects).
 	t.Run("same origin is followed", func(t *testing.T) {
 		var target *httptest.Server
