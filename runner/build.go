@@ -26,6 +26,10 @@ func roleRequest(c *collections.Collection, it *collections.Item, sc *Scopes, va
 		return Outgoing{}, nil, err
 	}
 	o := outgoingOf(b)
+	if !hasHeader(it.Headers, "Accept") {
+		// The contract's requests are what the vendor page documents: no Newman default Accept.
+		o.Header.Del("Accept")
+	}
 	if form != nil {
 		o.Body = setForm(o.Body, form)
 		if o.Header.Get("Content-Type") == "" {
@@ -77,4 +81,14 @@ func setForm(body string, fields map[string]string) string {
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// hasHeader reports whether an enabled header named key is among hs.
+func hasHeader(hs []collections.Header, key string) bool {
+	for _, h := range hs {
+		if !h.Disabled && strings.EqualFold(h.Key, key) {
+			return true
+		}
+	}
+	return false
 }
