@@ -326,6 +326,9 @@ func TestPlanIsWhatIsSent(t *testing.T) {
 				}
 			}
 			plan := runner.Plan(o, po)
+			if po.Collection != nil && len(plan.Items)+len(plan.ItemsLeft) != len(c.Items) {
+				t.Errorf("plan: %d items run, %d left, of %d", len(plan.Items), len(plan.ItemsLeft), len(c.Items))
+			}
 			var want, wantSteps []string
 			for _, s := range plan.Steps {
 				want = append(want, s.Method+" "+s.Path)

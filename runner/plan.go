@@ -15,6 +15,15 @@ type RunPlan struct {
 	Steps    []PlannedStep
 	Skipped  []SkippedStep // contract steps that will not be sent, and why
 	Items    []PlannedItem // the collection pass, in collection order
+	// ItemsLeft are the collection's items the pass will not run (not selected by --folder or
+	// --all-items), in collection order.
+	ItemsLeft []SkippedItem
+}
+
+// SkippedItem is a collection item the pass will not run.
+type SkippedItem struct {
+	Item string
+	Why  string
 }
 
 // PlannedStep is one contract request a run will send.
@@ -60,8 +69,15 @@ func Plan(o Options, p PassOptions) *RunPlan {
 	pl := &RunPlan{APIToken: o.APIToken != ""}
 	pl.contract(o)
 	if p.Collection != nil {
+		selected := map[*collections.Item]bool{}
 		for _, it := range p.Items {
+			selected[it] = true
 			pl.Items = append(pl.Items, PlannedItem{Item: it.PathString(), Method: methodOf(it), Path: it.URLPath(), Role: itemRole(p.Roles, it)})
+		}
+		for _, it := range p.Collection.Items {
+			if !selected[it] {
+				pl.ItemsLeft = append(pl.ItemsLeft, SkippedItem{Item: it.PathString(), Why: "not selected (--folder, --all-items)"})
+			}
 		}
 	}
 	return pl
