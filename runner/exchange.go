@@ -156,8 +156,12 @@ func (x *exchanger) carries(o Outgoing) bool {
 	if o.Credentials || o.Header.Get("Authorization") != "" || o.Header.Get("Cookie") != "" {
 		return true
 	}
-	if x.secrets == nil {
-		return false
+	var secrets []string
+	if x.secrets != nil {
+		secrets = x.secrets()
+	}
+	if x.sessions != nil {
+		secrets = append(secrets, x.sessions.Tokens()...)
 	}
 	var all strings.Builder
 	all.WriteString(o.URL)
@@ -168,7 +172,7 @@ func (x *exchanger) carries(o Outgoing) bool {
 		}
 	}
 	text := all.String()
-	for _, s := range x.secrets() {
+	for _, s := range secrets {
 		if s != "" && (strings.Contains(text, s) || strings.Contains(text, url.QueryEscape(s))) {
 			return true
 		}
