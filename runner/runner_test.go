@@ -451,7 +451,7 @@ func TestRunBuildErrors(t *testing.T) {
 	}{
 		{"unset variable", func(o *runner.Options) {
 			probe := *o.Roles.Probe
-			probe.Header = append(probe.Header, collections.Field{Key: "X-Tenant", Value: "{{tenant}}"})
+			probe.Headers = append(append([]collections.Header(nil), probe.Headers...), collections.Header{Key: "X-Tenant", Value: "{{tenant}}"})
 			o.Roles.Probe = &probe
 		}, "{{tenant}}"},
 		{"base URL without a scheme", func(o *runner.Options) { o.BaseURL = "acme.ucontactcloud.com" }, "want https://"},
@@ -481,7 +481,7 @@ func TestRunVarsWin(t *testing.T) {
 	base, pool := front(t, sim, rec.wrap)
 	o := options(t, sim, base, pool)
 	probe := *o.Roles.Probe
-	probe.Form = []collections.Field{{Key: "queue", Value: "{{queue}}"}}
+	probe.Body = &collections.Body{Mode: "urlencoded", URLEncoded: []collections.Param{{Key: "queue", Value: "{{queue}}"}}}
 	o.Roles.Probe = &probe
 	o.CollectionVars = map[string]string{"queue": "from-collection", "domain": "unreachable.invalid", "user": "someone", "password": "wrong"}
 	o.Vars = map[string]string{"queue": "Ventas"}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 type VarScope struct {
 	Name string // "globals", "collection", "environment", "data", "local", "folder", "item"
 	vars []collections.Variable
+	lit  map[string]bool // keys whose values uccheck set itself: substituted as they are
 }
 
 // NewVarScope returns a scope holding copies of the enabled variables given.
@@ -73,6 +73,7 @@ func (s *VarScope) Lookup(key string) (string, bool) {
 
 // Set sets key, keeping an existing variable's declared type (the value is cast into it).
 func (s *VarScope) Set(key string, value any) {
+	delete(s.lit, key)
 	if i := s.index(key); i >= 0 {
 		s.vars[i].Value = castIn(value, s.vars[i].Type)
 		return
@@ -137,7 +138,14 @@ func (s *VarScope) Clone() *VarScope {
 	if s == nil {
 		return nil
 	}
-	return &VarScope{Name: s.Name, vars: append([]collections.Variable(nil), s.vars...)}
+	c := &VarScope{Name: s.Name, vars: append([]collections.Variable(nil), s.vars...)}
+	if s.lit != nil {
+		c.lit = map[string]bool{}
+		for k := range s.lit {
+			c.lit[k] = true
+		}
+	}
+	return c
 }
 
 // Scopes are the variable scopes of a collection run, resolved in Newman's precedence:
@@ -152,22 +160,39 @@ type Scopes struct {
 	Dynamic *Dynamic
 }
 
+// SetLiteral sets key to a value uccheck chose itself (a password, a token): it is substituted
+// as it is, never scanned again for {{variables}}.
+func (s *VarScope) SetLiteral(key, value string) {
+	s.Set(key, value)
+	if s.lit == nil {
+		s.lit = map[string]bool{}
+	}
+	s.lit[key] = true
+}
+
 // Lookup returns the value a {{name}} resolves to, and whether any scope sets it.
 func (s *Scopes) Lookup(name string) (string, bool) {
+	v, ok, _ := s.lookup(name)
+	return v, ok
+}
+
+// lookup is Lookup that also says whether the value is literal (see VarScope.SetLiteral).
+func (s *Scopes) lookup(name string) (string, bool, bool) {
 	for _, sc := range []*VarScope{s.Local, s.Data, s.Environment, s.Collection, s.Globals} {
 		if v, ok := sc.Lookup(name); ok {
-			return v, true
+			return v, true, sc.lit[name]
 		}
 	}
 	for _, sc := range s.Fallback {
 		if v, ok := sc.Lookup(name); ok {
-			return v, true
+			return v, true, false
 		}
 	}
 	if strings.HasPrefix(name, "$") && s.Dynamic != nil {
-		return s.Dynamic.Value(name)
+		v, ok := s.Dynamic.Value(name)
+		return v, ok, false
 	}
-	return "", false
+	return "", false, false
 }
 
 // Get returns name's typed value in precedence order, as pm.variables.get does (which sees
@@ -181,8 +206,8 @@ func (s *Scopes) Get(name string) (any, bool) {
 	return nil, false
 }
 
-// newmanVarRE is Postman's variable token: {{name}}, the name without braces.
-var newmanVarRE = regexp.MustCompile(`\{\{([^{}]*?)\}\}`)
+// VarRef is the one {{...}} scanner (collections.VarRef), here for the runner's callers.
+var VarRef = collections.VarRef
 
 // newmanSubLimit is how many substitution passes Postman makes (nested variables).
 const newmanSubLimit = 19
@@ -190,15 +215,25 @@ const newmanSubLimit = 19
 // Resolve substitutes every {{name}} in s as Newman does (nested values resolved, up to 19
 // passes) and returns the names it could not resolve, in order of appearance.
 func (s *Scopes) Resolve(tmpl string) (string, []string) {
-	return resolveWith(tmpl, s.Lookup)
+	out, names := resolveWith(tmpl, func(name string) (string, bool) {
+		v, ok, lit := s.lookup(name)
+		if lit {
+			v = strings.ReplaceAll(v, "{{", litOpen)
+		}
+		return v, ok
+	})
+	return strings.ReplaceAll(out, litOpen, "{{"), names
 }
+
+// litOpen stands for "{{" inside literal values while a template is resolved.
+const litOpen = "\x00uccheck-lit\x00"
 
 func resolveWith(tmpl string, lookup func(string) (string, bool)) (string, []string) {
 	var unresolved []string
 	for pass := 0; pass < newmanSubLimit && strings.Contains(tmpl, "{{"); pass++ {
 		replaced := 0
 		unresolved = unresolved[:0]
-		tmpl = newmanVarRE.ReplaceAllStringFunc(tmpl, func(m string) string {
+		tmpl = VarRef.ReplaceAllStringFunc(tmpl, func(m string) string {
 			name := m[2 : len(m)-2]
 			if v, ok := lookup(name); ok {
 				replaced++
@@ -217,7 +252,7 @@ func resolveWith(tmpl string, lookup func(string) (string, bool)) (string, []str
 // VarNames returns the {{names}} a template refers to, in order, without duplicates.
 func VarNames(tmpl string) []string {
 	var out []string
-	for _, m := range newmanVarRE.FindAllStringSubmatch(tmpl, -1) {
+	for _, m := range VarRef.FindAllStringSubmatch(tmpl, -1) {
 		out = append(out, m[1])
 	}
 	return dedupe(out)

@@ -86,7 +86,6 @@ func TestSubstitute(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"no variables", "no variables"},
 		{"{{user}}", "Admin"},
-		{"{{ user }}", "Admin"},
 		{"{{user}}:{{user}}", "Admin:Admin"},
 		{"https://{{domain}}/x", "https://acme.ucontactcloud.com/x"},
 		{"{{login}}", "https://acme.ucontactcloud.com/Integra/resources/auth/getUserToken"},
@@ -109,6 +108,7 @@ func TestSubstituteUnset(t *testing.T) {
 		names []string
 	}{
 		{"Basic {{token}}", []string{"token"}},
+		{"{{ user }}", []string{" user "}}, // as Newman: the name is " user ", spaces included
 		{"{{a}}{{user}}{{b}}{{a}}", []string{"a", "b"}},
 		{"{{base}}/x", []string{"tenant"}}, // unset two levels down
 	}

@@ -69,10 +69,13 @@ type Exchange struct {
 	Err      *Error    // why the request could not be made; nil when a response came
 	// Late is a login's answer that came after --timeout (within the cleanup grace): judged as a
 	// timeout, but its token, if any, is ended.
-	Late    *Response
-	Start   time.Time
-	Timings Timings // of the last attempt
-	Retries []Retry // the attempts that failed before the last one
+	Late *Response
+	// RedirectRefused says why a redirect was not followed (it would have carried credentials
+	// to another origin than the target's); the redirect response is the Response.
+	RedirectRefused string
+	Start           time.Time
+	Timings         Timings // of the last attempt
+	Retries         []Retry // the attempts that failed before the last one
 }
 
 // Retry is one failed attempt that was sent again.

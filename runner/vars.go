@@ -2,15 +2,9 @@ package runner
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 )
-
-// maxDepth bounds nested variable resolution ({{a}} -> "{{b}}" -> ...), as Postman does.
-const maxDepth = 10
-
-var varRE = regexp.MustCompile(`\{\{([^{}]+)\}\}`)
 
 // UnsetError names the variables a template needs that no scope sets.
 type UnsetError struct {
@@ -25,36 +19,26 @@ func (e *UnsetError) Error() string {
 	return fmt.Sprintf("variable %s is not set (set it with --var %s=VALUE)", strings.Join(refs, ", "), e.Names[0])
 }
 
-// Substitute replaces every {{name}} in s with its value in vars, resolving values that hold
-// variables themselves up to a bounded depth. A name that is not set is an *UnsetError; a
-// variable still unresolved at the bound (a cycle, or nesting deeper than the bound) is an error
-// too, rather than a literal {{name}} sent to the server.
+// Substitute replaces every {{name}} in s with its value in vars by the one resolver (Newman's
+// rules: the name is taken as written, spaces included; nested values resolved). A name that is
+// not set is an *UnsetError; a variable still unresolved at Newman's bound (a cycle, or nesting
+// deeper than the bound) is an error too, rather than a literal {{name}} sent to the server.
 func Substitute(s string, vars map[string]string) (string, error) {
-	if !strings.Contains(s, "{{") {
-		return s, nil
-	}
-	for depth := 0; depth < maxDepth && strings.Contains(s, "{{"); depth++ {
-		var unset []string
-		next := varRE.ReplaceAllStringFunc(s, func(m string) string {
-			name := strings.TrimSpace(m[2 : len(m)-2])
-			if v, ok := vars[name]; ok {
-				return v
-			}
-			unset = append(unset, name)
-			return m
-		})
-		if len(unset) > 0 {
-			return "", &UnsetError{Names: dedupe(unset)}
+	lookup := func(n string) (string, bool) { v, ok := vars[n]; return v, ok }
+	out, unset := resolveWith(s, lookup)
+	var missing []string
+	for _, n := range unset {
+		if _, ok := vars[n]; !ok {
+			missing = append(missing, n)
 		}
-		if next == s {
-			break
-		}
-		s = next
 	}
-	if m := varRE.FindStringSubmatch(s); m != nil {
-		return "", fmt.Errorf("variable {{%s}} does not resolve within %d levels of nesting (do variables refer to each other in a cycle?)", strings.TrimSpace(m[1]), maxDepth)
+	if len(missing) > 0 {
+		return "", &UnsetError{Names: missing}
 	}
-	return s, nil
+	if m := VarRef.FindStringSubmatch(out); m != nil {
+		return "", fmt.Errorf("variable {{%s}} does not resolve within %d levels of nesting (do variables refer to each other in a cycle?)", m[1], newmanSubLimit)
+	}
+	return out, nil
 }
 
 func dedupe(in []string) []string {

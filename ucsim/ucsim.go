@@ -124,6 +124,7 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[string]*session // by token
 	calls    map[string]int      // by path
+	log      []string            // "METHOD PATH" of every request, in order of arrival
 }
 
 type session struct {
@@ -270,10 +271,18 @@ func (s *Server) Calls(path string) int {
 	return s.calls[path]
 }
 
+// Requests returns "METHOD PATH" of every request the server received, in order of arrival.
+func (s *Server) Requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.log...)
+}
+
 func (s *Server) count(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.calls[r.URL.Path]++
+		s.log = append(s.log, r.Method+" "+r.URL.Path)
 		s.mu.Unlock()
 		h.ServeHTTP(w, r)
 	})

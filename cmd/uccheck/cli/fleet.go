@@ -173,6 +173,7 @@ func runRun(o *RunOptions) error {
 			Preset: map[string]string{"domain": hostOf(t.Base), "user": t.User, "password": t.Password},
 			Vars:   vars, Data: passFiles.data, Iterations: o.Iterations,
 			Client: client, Timeout: o.Timeout, MaxBody: o.MaxBody, ScriptTimeout: o.ScriptTimeout, WorkingDir: o.WorkingDir,
+			Roles: t.roles, Retries: o.Retries,
 		}
 	}
 	for _, t := range targets {
@@ -332,17 +333,22 @@ func (f *fleet) run() error {
 // flow runs a target's contract flow, then its collection pass.
 func (f *fleet) flow(ctx context.Context, t target) *runner.Transcript {
 	var tr *runner.Transcript
+	sessions := runner.NewSessions() // one tracker for the target's contract flow and pass
 	if t.rolesErr != nil {
 		tr = &runner.Transcript{Target: t.Base, Collection: t.coll.Source, User: t.User, Started: time.Now(),
 			ContractSkipped: fmt.Sprintf("contract checks skipped: %v (hint: 'uccheck inspect --collection FILE' shows how each role was looked for; --login-item, --probe-item and --logout-item name the items)", t.rolesErr)}
 	} else {
 		var err error
-		if tr, err = runner.Run(ctx, f.optsFor(t)); err != nil { // Validate passed: this cannot happen
+		opts := f.optsFor(t)
+		opts.Sessions = sessions
+		if tr, err = runner.Run(ctx, opts); err != nil { // Validate passed: this cannot happen
 			tr = &runner.Transcript{Target: t.Base, Collection: t.coll.Source, User: t.User, Aborted: err.Error()}
 		}
 	}
 	if len(t.passItems) > 0 && tr.Aborted == "" {
-		pass := runner.RunPass(ctx, f.passOptsFor(t))
+		po := f.passOptsFor(t)
+		po.Sessions = sessions
+		pass := runner.RunPass(ctx, po)
 		tr.Pass = pass
 		tr.Secrets = append(tr.Secrets, pass.Secrets...)
 		if pass.Interrupted && tr.Aborted == "" {

@@ -1,0 +1,82 @@
+package runner
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// Sessions is the one session tracker of a target: every token an item in the login role yields
+// (in the contract flow or in the collection pass) is registered once, as a secret to redact and
+// as a live session, until an EndSession built from the logout role item ends it. The contract
+// flow and the pass of one target may share one (Options.Sessions, PassOptions.Sessions).
+type Sessions struct {
+	mu     sync.Mutex
+	live   []liveToken
+	seen   map[string]bool
+	shared bool // an API token stands for a session that is never ended
+}
+
+type liveToken struct {
+	user, token string
+}
+
+// NewSessions returns an empty tracker.
+func NewSessions() *Sessions { return &Sessions{seen: map[string]bool{}} }
+
+// Issued registers a token a login yielded for user; it reports whether the token is new (then
+// the caller records it as a secret of its transcript).
+func (s *Sessions) Issued(user, token string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if token == "" || s.seen[token] {
+		return false
+	}
+	s.seen[token] = true
+	s.live = append(s.live, liveToken{user: user, token: token})
+	return true
+}
+
+// Ended forgets a token once the server answered its EndSession.
+func (s *Sessions) Ended(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.live[:0]
+	for _, l := range s.live {
+		if l.token != token {
+			kept = append(kept, l)
+		}
+	}
+	s.live = kept
+}
+
+// Live returns the sessions issued and not ended, oldest first.
+func (s *Sessions) Live() []liveToken {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]liveToken(nil), s.live...)
+}
+
+// Opened reports whether any session was issued (or an API token stands for one).
+func (s *Sessions) Opened() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.shared || len(s.seen) > 0
+}
+
+// Tokens returns every token registered, in no particular order.
+func (s *Sessions) Tokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.seen))
+	for t := range s.seen {
+		out = append(out, t)
+	}
+	return out
+}
+
+// endedBy reports whether an EndSession answer ended its session: "1" (or a deviating "OK")
+// ends it; "0", the documented ERROR, leaves it live.
+func endedBy(r *Response) bool {
+	return r != nil && r.Status == http.StatusOK && strings.TrimSpace(string(r.Body)) != "0"
+}
