@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/uccheck/uccheck/internal/tabtext"
 )
 
 // Write prints an Inspection for people.
@@ -22,7 +24,7 @@ func Write(w io.Writer, in *Inspection) error {
 			fmt.Fprintf(&b, "  - %s\n", p)
 		}
 	}
-	_, err := io.WriteString(w, trimLines(b.String()))
+	_, err := io.WriteString(w, tabtext.TrimLines(b.String()))
 	return err
 }
 
@@ -139,13 +141,4 @@ func writeLeft(b *strings.Builder, in *Inspection) {
 		fmt.Fprintf(tw, "  %s %s\t%s %s\t%s\n", mark, strings.Join(it.Path, " / "), it.Method, it.URL, note)
 	}
 	tw.Flush()
-}
-
-// trimLines removes the blanks tabwriter leaves at the end of lines.
-func trimLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
 }

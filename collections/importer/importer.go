@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/uccheck/uccheck/internal/tabtext"
+
 	"github.com/uccheck/uccheck/collections"
 	"github.com/uccheck/uccheck/reports"
 )
@@ -64,7 +66,7 @@ func Run(o Options) error {
 	if err := write(&b, ex, in.prepared.Output, refuse, o); err != nil {
 		return err
 	}
-	if _, err := io.WriteString(o.Out, trimLines(in.redactor.Redact(b.String()))); err != nil {
+	if _, err := io.WriteString(o.Out, tabtext.TrimLines(in.redactor.Redact(b.String()))); err != nil {
 		return err
 	}
 	if refuse {
@@ -135,15 +137,6 @@ func (in *input) checkScrubbed(target string, overrides collections.RoleOverride
 		return fmt.Errorf("internal error: the scrubbed collection's roles differ from the original's; nothing written: please report it")
 	}
 	return nil
-}
-
-// trimLines removes the blanks tabwriter leaves at the end of lines.
-func trimLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
 }
 
 func plural(n int, what string) string {

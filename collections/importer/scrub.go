@@ -88,22 +88,22 @@ func replacement(key, value string, definition bool) string {
 	return refVar(key)
 }
 
-var templateRE = regexp.MustCompile(`\{\{[^{}]*\}\}`)
-
 // onlyReferences reports whether a value holds nothing but {{variable}} references (after an
 // optional auth scheme) and blanks: nothing secret to scrub.
 func onlyReferences(v string) bool {
 	if loc := schemeRE.FindStringIndex(v); loc != nil {
 		v = v[loc[1]-1:]
 	}
-	return strings.TrimSpace(templateRE.ReplaceAllString(v, "")) == ""
+	return strings.TrimSpace(collections.VarRef.ReplaceAllString(v, "")) == ""
 }
 
 // referencedNames returns the variable names a value refers to.
 func referencedNames(v string) []string {
 	var out []string
-	for _, m := range templateRE.FindAllString(v, -1) {
-		if n := strings.TrimSpace(m[2 : len(m)-2]); n != "" {
+	// Trimmed, unlike Newman's names: scrubbing the definition of "apiKey" for a "{{ apiKey }}"
+	// errs on the safe side.
+	for _, m := range collections.VarRef.FindAllStringSubmatch(v, -1) {
+		if n := strings.TrimSpace(m[1]); n != "" {
 			out = append(out, n)
 		}
 	}

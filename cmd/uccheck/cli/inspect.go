@@ -117,12 +117,3 @@ func runInspect(o *InspectOptions) error {
 	}
 	return nil
 }
-
-// trimLines removes the blanks tabwriter leaves at the end of lines.
-func trimLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
-}
