@@ -200,7 +200,8 @@ func runRun(o *RunOptions) error {
 	return fl.run()
 }
 
-// fleet runs the flow against many targets concurrently and judges them as they finish.
+// fleet runs the flow against many targets concurrently while Ginkgo judges them, in order, as
+// each one's flow ends.
 type fleet struct {
 	o           *RunOptions
 	collections string // every collection's source, for the report
@@ -214,7 +215,6 @@ type fleet struct {
 
 	mu       sync.Mutex
 	runs     []*reports.Run
-	live     map[string]*reports.Run // by label: the live verdicts, for a target Ginkgo did not judge
 	done     int
 	failing  int
 	started  time.Time
@@ -232,7 +232,6 @@ func (f *fleet) run() error {
 	}
 	n := len(f.targets)
 	f.runs = make([]*reports.Run, n)
-	f.live = map[string]*reports.Run{}
 	f.started = time.Now()
 	f.progress = o.IO.Terminal && n > 1
 	if o.HARDir != "" {
@@ -241,62 +240,28 @@ func (f *fleet) run() error {
 		}
 	}
 
-	// Phase 1: up to --parallel flows at once, never two on one target. As each ends, what can
-	// be streamed is (its console line, HAR, verbose transcript) and the transcript is compacted.
-	// Phase 2: Ginkgo judges every transcript. Ginkgo catches SIGINT while it runs, so the flows
-	// (which must be able to end their sessions on SIGINT) all end before it starts.
-	checks := f.checks
-	transcripts := make([]*runner.Transcript, n)
-	workers := make(chan struct{}, o.Parallel)
-	tenants := map[string]*sync.Mutex{} // one session per tenant at a time, whatever the collections
-	for _, t := range f.targets {
-		if tenants[tenantKey(t.Base)] == nil {
-			tenants[tenantKey(t.Base)] = &sync.Mutex{}
-		}
-	}
-	var wg sync.WaitGroup
-	for i, t := range f.targets {
-		select {
-		case workers <- struct{}{}:
-		case <-runCtx.Done():
-		}
-		if runCtx.Err() != nil {
-			transcripts[i] = notRun(t, runCtx)
-			continue
-		}
-		wg.Add(1)
-		go func(i int, t target) {
-			defer wg.Done()
-			defer func() { <-workers }()
-			tenants[tenantKey(t.Base)].Lock()
-			tr := f.flow(runCtx, t)
-			tenants[tenantKey(t.Base)].Unlock()
-			tr.Target = t.Label
-			verdicts := suites.Verdicts(tr, checks, f.sel)
-			if tr.Pass != nil {
-				verdicts = append(verdicts, suites.PassVerdicts(tr.Pass, tr.Target)...)
-			}
-			f.finished(tr, verdicts)
-			tr.Compact()
-			transcripts[i] = tr
-		}(i, t)
-	}
-	wg.Wait()
-
+	// The flows run in a pool while Ginkgo judges: each target's container waits for its own
+	// transcript. A worker slot is freed once its target is judged, so at most --parallel
+	// transcripts are held at a time.
+	p := f.startPool(runCtx)
 	names := make([]string, n)
+	pass := make([]bool, n)
 	for i, t := range f.targets {
-		names[i] = t.Label
+		names[i], pass[i] = t.Label, len(t.passItems) > 0
 	}
-	greport, err := suites.JudgeAll(suites.JudgeOptions{
-		Targets: names,
-		Next:    func(i int) *runner.Transcript { return transcripts[i] },
+	judged, err := suites.JudgeAll(suites.JudgeOptions{
+		Targets: names, Pass: pass,
+		Next: p.next,
 		Done: func(i int, t *runner.Transcript, results []reports.Result) {
+			p.release(i)
 			f.judged(i, t, results)
-			transcripts[i] = nil
 		},
 		Selection: f.sel,
-		Checks:    checks,
+		Checks:    f.checks,
 	})
+	// Ginkgo stopped (all judged, or a signal): stop starting flows, let those in flight end
+	// their sessions, and report the targets it did not judge with their own transcripts.
+	transcripts := p.stop()
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
@@ -306,13 +271,13 @@ func (f *fleet) run() error {
 	fl := &reports.Fleet{Version: Version, Collection: f.collections, Started: f.started, Duration: time.Since(f.started), Shard: f.shard}
 	for i, r := range f.runs {
 		if r == nil {
-			// Ginkgo stopped before judging this target (a signal while it ran): report the
-			// live verdicts, judged by the same checks.
-			r = f.live[f.targets[i].Label]
+			tr := transcripts[i]
+			if tr == nil {
+				tr = notRun(f.targets[i], runCtx)
+			}
+			r = f.reportRun(tr, judged.Results[i])
 		}
-		if r != nil {
-			fl.Runs = append(fl.Runs, r)
-		}
+		fl.Runs = append(fl.Runs, r)
 	}
 	color := reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}
 	if len(fl.Runs) == 1 {
@@ -323,10 +288,107 @@ func (f *fleet) run() error {
 	} else {
 		_ = reports.ConsoleFleet(o.IO.Out, fl, color)
 	}
-	if err := f.writeReports(greport, fl); err != nil {
+	if err := f.writeReports(judged.Report, fl); err != nil {
 		return err
 	}
 	return exitFor(ctx, fl)
+}
+
+// pool runs the targets' flows: up to --parallel at once, in target order, never two sessions
+// on one tenant at a time.
+type pool struct {
+	f       *fleet
+	ctx     context.Context
+	slots   chan struct{}
+	mu      sync.Mutex
+	out     []*runner.Transcript // each target's transcript, once its flow ended
+	ready   []chan struct{}      // closed when out[i] is set
+	over    chan struct{}        // closed when the judging ended
+	stopped chan struct{}        // closed when no more flows start
+	wg      sync.WaitGroup
+}
+
+func (f *fleet) startPool(ctx context.Context) *pool {
+	p := &pool{f: f, ctx: ctx, slots: make(chan struct{}, f.o.Parallel), over: make(chan struct{}), stopped: make(chan struct{})}
+	tenants := map[string]*sync.Mutex{}
+	p.out = make([]*runner.Transcript, len(f.targets))
+	for range f.targets {
+		p.ready = append(p.ready, make(chan struct{}))
+	}
+	for _, t := range f.targets {
+		if tenants[tenantKey(t.Base)] == nil {
+			tenants[tenantKey(t.Base)] = &sync.Mutex{}
+		}
+	}
+	go func() {
+		defer close(p.stopped)
+		for i, t := range f.targets {
+			select {
+			case p.slots <- struct{}{}:
+			case <-ctx.Done():
+			case <-p.over:
+			}
+			if ctx.Err() != nil {
+				p.put(i, notRun(t, ctx))
+				continue
+			}
+			select {
+			case <-p.over: // the judging ended early: nothing would judge the rest
+				return
+			default:
+			}
+			p.wg.Add(1)
+			go func(i int, t target) {
+				defer p.wg.Done()
+				lock := tenants[tenantKey(t.Base)]
+				lock.Lock()
+				tr := f.flow(ctx, t)
+				lock.Unlock()
+				tr.Target = t.Label
+				p.put(i, tr)
+			}(i, t)
+		}
+	}()
+	return p
+}
+
+// put hands target i's transcript to its judging.
+func (p *pool) put(i int, t *runner.Transcript) {
+	p.mu.Lock()
+	p.out[i] = t
+	p.mu.Unlock()
+	close(p.ready[i])
+}
+
+// next waits for target i's transcript. The slot keeps it: a BeforeAll Ginkgo abandons on an
+// interruption takes nothing from the report.
+func (p *pool) next(i int) *runner.Transcript {
+	<-p.ready[i]
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out[i]
+}
+
+// release drops a judged target's transcript and frees its worker slot.
+func (p *pool) release(i int) {
+	p.mu.Lock()
+	p.out[i] = nil
+	p.mu.Unlock()
+	select {
+	case <-p.slots:
+	default:
+	}
+}
+
+// stop ends the pool once the judging is over: no flow starts any more, those in flight end
+// (and end their sessions), and the transcripts nobody judged are returned by target index.
+func (p *pool) stop() []*runner.Transcript {
+	close(p.over)
+	<-p.stopped
+	p.wg.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out
 }
 
 // flow runs a target's contract flow, then its collection pass.
@@ -353,13 +415,13 @@ func (f *fleet) flow(ctx context.Context, t target) *runner.Transcript {
 	return tr
 }
 
-// finished streams what a finished flow allows before judging: the verbose transcript, the HAR,
-// and for a run of many targets its console line and the progress line.
-func (f *fleet) finished(t *runner.Transcript, verdicts []reports.Result) {
+// judged streams what a judged target allows: the HAR, the verbose transcript, and for a run of
+// many targets its console line and the progress line; the transcript is dropped after.
+func (f *fleet) judged(i int, t *runner.Transcript, results []reports.Result) {
 	o := f.o
-	rd := reports.NewRedactor(t.Secrets)
+	run := f.reportRun(t, results)
 	if o.HARDir != "" && len(t.All()) > 0 {
-		if har, err := reports.HAR(t, Version, rd); err == nil {
+		if har, err := reports.HAR(t, Version, run.Redactor); err == nil {
 			path := filepath.Join(o.HARDir, reports.HARName(t.Target))
 			if err := reports.WriteFileAtomic(path, har); err != nil {
 				fmt.Fprintf(o.IO.Err, "uccheck: --har: %v\n", err)
@@ -369,43 +431,27 @@ func (f *fleet) finished(t *runner.Transcript, verdicts []reports.Result) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if o.Verbose {
-		_ = reports.WriteTranscript(o.IO.Err, t, rd)
+		_ = reports.WriteTranscript(o.IO.Err, t, run.Redactor)
 		if t.Pass != nil {
 			for _, l := range t.Pass.Console {
-				fmt.Fprintln(o.IO.Err, rd.Redact(fmt.Sprintf("  console.%s [%s, %s]: %s", l.Level, l.Item, l.Event, l.Text)))
+				fmt.Fprintln(o.IO.Err, run.Redactor.Redact(fmt.Sprintf("  console.%s [%s, %s]: %s", l.Level, l.Item, l.Event, l.Text)))
 			}
 		}
 	}
-	live := f.reportRun(t, verdicts)
-	f.live[t.Target] = live
+	f.runs[i] = run
 	f.done++
-	if c := live.Counts(); c.Failed+c.Errors > 0 {
+	if c := run.Counts(); c.Failed+c.Errors > 0 {
 		f.failing++
 	}
 	if len(f.targets) > 1 {
 		if f.progress {
 			fmt.Fprint(o.IO.Out, "\r\x1b[K")
 		}
-		fmt.Fprintln(o.IO.Out, reports.TargetLine(live, reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}))
+		fmt.Fprintln(o.IO.Out, reports.TargetLine(run, reports.ConsoleOptions{Color: o.IO.Terminal && !o.NoColor}))
 		if f.progress {
 			fmt.Fprint(o.IO.Out, f.progressLine())
 		}
 	}
-}
-
-// judged records a target's results from the Ginkgo run, on the report run its live verdicts
-// already built (exchanges, redactor): only the results differ.
-func (f *fleet) judged(i int, t *runner.Transcript, results []reports.Result) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	live := f.live[t.Target]
-	if live == nil { // a target never started (interrupted, or out of time): no live verdicts
-		f.runs[i] = f.reportRun(t, results)
-		return
-	}
-	run := *live
-	run.Results = results
-	f.runs[i] = &run
 }
 
 // reportRun turns a transcript and its results into a report run.
