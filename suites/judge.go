@@ -110,7 +110,7 @@ func judgeAll(o JudgeOptions) Judged {
 				transcripts[i] = t
 				mu.Unlock()
 				return t
-			})
+			}, nil)
 		}
 	})
 	ginkgo.ReportAfterEach(func(sr types.SpecReport) {
@@ -157,11 +157,14 @@ func judgeAll(o JudgeOptions) Judged {
 }
 
 // declare registers one target's Ordered container: a BeforeAll that gets its transcript, one
-// spec per check, and the collection pass's spec when it has one.
-func declare(name string, loc types.CodeLocation, checks []*Check, sel Selection, pass bool, next func() *runner.Transcript, args ...any) {
+// spec per check, the collection pass's spec when it has one, and after (if set) in an AfterAll.
+func declare(name string, loc types.CodeLocation, checks []*Check, sel Selection, pass bool, next func() *runner.Transcript, after func(), args ...any) bool {
 	var t *runner.Transcript
 	body := func() {
 		ginkgo.BeforeAll(func() { t = next() })
+		if after != nil {
+			ginkgo.AfterAll(after)
+		}
 		for j, c := range checks {
 			cloc := types.CodeLocation{FileName: DocsURL, LineNumber: j + 1}
 			ginkgo.It(fmt.Sprintf("[%s] %s", c.ID, c.Title), cloc, func() { spec(c, t, sel) })
@@ -170,7 +173,7 @@ func declare(name string, loc types.CodeLocation, checks []*Check, sel Selection
 			ginkgo.It(PassContainer, types.CodeLocation{FileName: passFile, LineNumber: loc.LineNumber}, func() { passSpec(t) })
 		}
 	}
-	ginkgo.Describe(name, append([]any{ginkgo.Ordered, ginkgo.ContinueOnFailure, loc, body}, args...)...)
+	return ginkgo.Describe(name, append([]any{ginkgo.Ordered, ginkgo.ContinueOnFailure, loc, body}, args...)...)
 }
 
 // resultsOf is a spec's results; a check Ginkgo never ran (skipped after an interruption) carries
