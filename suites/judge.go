@@ -157,14 +157,18 @@ func judgeAll(o JudgeOptions) Judged {
 }
 
 // declare registers one target's Ordered container: a BeforeAll that gets its transcript, one
-// spec per check, the collection pass's spec when it has one, and after (if set) in an AfterAll.
+// spec per check, the collection pass's spec when it has one, and an AfterAll that drops the
+// transcript and calls after (if set).
 func declare(name string, loc types.CodeLocation, checks []*Check, sel Selection, pass bool, next func() *runner.Transcript, after func(), args ...any) bool {
 	var t *runner.Transcript
 	body := func() {
 		ginkgo.BeforeAll(func() { t = next() })
-		if after != nil {
-			ginkgo.AfterAll(after)
-		}
+		ginkgo.AfterAll(func() {
+			t = nil // Ginkgo keeps this closure until the run ends: the transcript must not stay
+			if after != nil {
+				after()
+			}
+		})
 		for j, c := range checks {
 			cloc := types.CodeLocation{FileName: DocsURL, LineNumber: j + 1}
 			ginkgo.It(fmt.Sprintf("[%s] %s", c.ID, c.Title), cloc, func() { spec(c, t, sel) })
