@@ -119,7 +119,7 @@ func writePassResult(b *strings.Builder, r Result, paint func(code, s string) st
 	case Skipped:
 		mark, col = "-", ansiYel
 	}
-	fmt.Fprintf(b, "  %s %s\n", paint(col, mark), r.Title)
+	fmt.Fprintf(b, "  %s %s\n", paint(col, mark), r.Heading())
 	if r.Outcome == Failed || r.Outcome == Errored {
 		label := ""
 		if r.Outcome == Errored {

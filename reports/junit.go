@@ -17,77 +17,28 @@ func JUnit(g types.Report, run *Run) ([]byte, error) {
 	return JUnitFleet(g, FleetOf(run))
 }
 
-// JUnitFleet renders judged runs as JUnit XML: Ginkgo's JUnit reporter writes it, and this
-// post-processes it so that there is one <testsuite> per target, each testcase is named
-// "[<check ID>] <title>" and timed by the latency of the exchange it judged, a request that could
-// not be made is an <error> (a broken contract stays a <failure>), the properties say target,
-// collection and uccheck version, and every secret the runs knew is redacted.
+// JUnitFleet renders judged runs as JUnit XML, in memory, from the results the one Ginkgo run
+// produced (reports.ResultsFromGinkgo): one <testsuite> per target, each testcase named by its
+// result's Heading ("[<check ID>] <title>") and timed by the latency of the exchange it judged,
+// a request that could not be made an <error> (a broken contract stays a <failure>), the
+// properties saying target, collection and uccheck version. Every secret the runs knew is
+// redacted, field by field and then over the whole document, before any byte is returned.
 func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
-	tmp, err := os.MkdirTemp("", "uccheck-junit-")
-	if err != nil {
-		return nil, err
+	started := g.StartTime
+	if started.IsZero() {
+		started = f.Started
 	}
-	defer os.RemoveAll(tmp)
-	raw := filepath.Join(tmp, "ginkgo.xml")
-	cfg := reporters.JunitReportConfig{OmitLeafNodeType: true, OmitSuiteSetupNodes: true, OmitCapturedStdOutErr: true, OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped | types.SpecStateFailed | types.SpecStateTimedout | types.SpecStatePanicked | types.SpecStateAborted | types.SpecStateInterrupted}
-	// Ginkgo's reporter writes a file: give it a copy with every text redacted, so that no secret
-	// touches the disk even for a moment.
-	if err := reporters.GenerateJUnitReportWithConfig(redactedReport(g, f.Redactor()), raw, cfg); err != nil {
-		return nil, fmt.Errorf("junit: ginkgo's reporter: %w", err)
+	timestamp := ""
+	if !started.IsZero() {
+		timestamp = started.Format("2006-01-02T15:04:05")
 	}
-	data, err := os.ReadFile(raw)
-	if err != nil {
-		return nil, err
-	}
-	var suites reporters.JUnitTestSuites
-	if err := xml.Unmarshal(data, &suites); err != nil {
-		return nil, fmt.Errorf("junit: reading ginkgo's report back: %w", err)
-	}
-	if len(suites.TestSuites) != 1 {
-		return nil, fmt.Errorf("junit: ginkgo wrote %d test suites, want 1", len(suites.TestSuites))
-	}
-	in := suites.TestSuites[0]
-
-	// Ginkgo writes one testcase per It spec, in the report's order: pair them up.
-	var specs []*CheckEntry
-	for _, sr := range g.SpecReports {
-		if sr.LeafNodeType == types.NodeTypeIt {
-			specs = append(specs, entryOf(sr))
-		}
-	}
-	if len(specs) != len(in.TestCases) {
-		return nil, fmt.Errorf("junit: %d testcases for %d specs", len(in.TestCases), len(specs))
-	}
-	// Each run's results are in the order its specs ran, which is the report's order: pair each
-	// testcase with the next result of its target.
-	index := map[string]int{}
-	next := make([]int, len(f.Runs))
 	doc := reporters.JUnitTestSuites{}
-	for i, run := range f.Runs {
-		index[run.Target] = i
-		doc.TestSuites = append(doc.TestSuites, suiteFor(run, in.Timestamp))
-	}
-	for k, tc := range in.TestCases {
-		e := specs[k]
-		if e == nil {
-			continue // a spec Ginkgo never ran (interrupted): its result, if any, is added below
+	for _, run := range f.Runs {
+		s := suiteFor(run, timestamp)
+		for _, r := range run.Results {
+			addCase(&s, r, run)
 		}
-		i, known := index[e.Target]
-		if !known || next[i] >= len(f.Runs[i].Results) {
-			return nil, fmt.Errorf("junit: testcase %q has no check result", tc.Name)
-		}
-		r := f.Runs[i].Results[next[i]]
-		next[i]++
-		if r.ID != e.ID || r.Title != e.Title {
-			return nil, fmt.Errorf("junit: testcase %q does not match result %q", tc.Name, r.ID)
-		}
-		addCase(&doc.TestSuites[i], tc, r, f.Runs[i])
-	}
-	// Results Ginkgo's report has no testcase for (judged outside it, after an interruption).
-	for i, run := range f.Runs {
-		for _, r := range run.Results[next[i]:] {
-			addCase(&doc.TestSuites[i], reporters.JUnitTestCase{}, r, run)
-		}
+		doc.TestSuites = append(doc.TestSuites, s)
 	}
 	for _, s := range doc.TestSuites {
 		doc.Tests += s.Tests
@@ -97,32 +48,6 @@ func JUnitFleet(g types.Report, f *Fleet) ([]byte, error) {
 	}
 	doc.Time = f.Duration.Seconds()
 	return encodeJUnit(doc, f.Redactor())
-}
-
-// redactedReport returns a copy of a Ginkgo report whose texts are redacted and whose report
-// entries are left out (the post-processing reads them from the original).
-func redactedReport(g types.Report, rd *Redactor) types.Report {
-	out := g
-	out.SpecReports = make(types.SpecReports, len(g.SpecReports))
-	for i, sr := range g.SpecReports {
-		sr.LeafNodeText = rd.Redact(sr.LeafNodeText)
-		sr.ContainerHierarchyTexts = redactAll(sr.ContainerHierarchyTexts, rd)
-		sr.Failure.Message = rd.Redact(sr.Failure.Message)
-		sr.Failure.ForwardedPanic = rd.Redact(sr.Failure.ForwardedPanic)
-		sr.CapturedGinkgoWriterOutput = rd.Redact(sr.CapturedGinkgoWriterOutput)
-		sr.CapturedStdOutErr = rd.Redact(sr.CapturedStdOutErr)
-		sr.ReportEntries = nil
-		out.SpecReports[i] = sr
-	}
-	return out
-}
-
-func redactAll(in []string, rd *Redactor) []string {
-	out := make([]string, len(in))
-	for i, s := range in {
-		out[i] = rd.Redact(s)
-	}
-	return out
 }
 
 // suiteFor starts a target's <testsuite> with its properties.
@@ -185,11 +110,12 @@ func MergeJUnit(files [][]byte) ([]byte, error) {
 }
 
 // addCase adds a result's testcase to its suite and counts it.
-func addCase(out *reporters.JUnitTestSuite, tc reporters.JUnitTestCase, r Result, run *Run) {
+func addCase(out *reporters.JUnitTestSuite, r Result, run *Run) {
+	var tc reporters.JUnitTestCase
 	if r.Kind != "" { // a pm.test of the collection pass
-		tc = passTestCase(tc, r, run)
+		tc = passTestCase(r, run)
 	} else {
-		tc = checkTestCase(tc, r, run)
+		tc = checkTestCase(r, run)
 	}
 	out.Tests++
 	switch r.Outcome {
@@ -205,9 +131,9 @@ func addCase(out *reporters.JUnitTestSuite, tc reporters.JUnitTestCase, r Result
 
 // checkTestCase fills a contract check's testcase: "[ID] title", timed by its exchange, with its
 // failure (expected vs actual), error or skip reason.
-func checkTestCase(tc reporters.JUnitTestCase, r Result, run *Run) reporters.JUnitTestCase {
+func checkTestCase(r Result, run *Run) (tc reporters.JUnitTestCase) {
 	rd := run.Redactor.Redact
-	tc.Name = rd(fmt.Sprintf("[%s] %s", r.ID, r.Title))
+	tc.Name = rd(r.Heading())
 	tc.Classname = rd(run.Target)
 	tc.Time = r.Latency.Seconds()
 	tc.Status = string(r.Outcome)
@@ -235,9 +161,9 @@ func checkTestCase(tc reporters.JUnitTestCase, r Result, run *Run) reporters.JUn
 
 // passTestCase renders a collection pass result: named "<item path> › <test name>", classed by
 // the collection, a failing pm.test a <failure>, a script error an <error>.
-func passTestCase(tc reporters.JUnitTestCase, r Result, run *Run) reporters.JUnitTestCase {
+func passTestCase(r Result, run *Run) (tc reporters.JUnitTestCase) {
 	rd := run.Redactor.Redact
-	tc.Name = rd(r.Title)
+	tc.Name = rd(r.Heading())
 	tc.Classname = rd(run.Collection)
 	tc.Time = r.Latency.Seconds()
 	tc.Status = string(r.Outcome)
@@ -322,4 +248,12 @@ func exchangeSummary(r Result) string {
 		return ""
 	}
 	return fmt.Sprintf("%s -> %s (%s)", r.Request, r.Answer, FormatDuration(r.Latency))
+}
+
+func redactAll(in []string, rd *Redactor) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = rd.Redact(s)
+	}
+	return out
 }

@@ -109,32 +109,61 @@ func (r *Run) CountsOf(pass bool) Counts {
 	return c
 }
 
-// ResultsFromGinkgo turns Ginkgo's report into results, one per spec that carries a CheckEntry.
+// Heading is how every report titles a result, from this one value: "[<check ID>] <title>" for a
+// contract check, "<item path> › <test>" for a collection pass result. The console and the JUnit
+// testcase name both use it, so they cannot disagree.
+func (r Result) Heading() string {
+	if r.Kind != "" {
+		return r.Title
+	}
+	return "[" + r.ID + "] " + r.Title
+}
+
+// ResultsFromGinkgo turns Ginkgo's report into results: one per contract check spec, and one per
+// collection pass result the pass spec carries.
 func ResultsFromGinkgo(r types.Report) []Result {
 	var out []Result
 	for _, sr := range r.SpecReports {
-		if res, ok := ResultFromSpec(sr); ok {
-			out = append(out, res)
-		}
+		out = append(out, ResultsFromSpec(sr)...)
 	}
 	return out
 }
 
-// ResultFromSpec turns one spec's report into a result; false for specs without a CheckEntry.
-func ResultFromSpec(sr types.SpecReport) (Result, bool) {
+// NotRun is the message of a check Ginkgo skipped because the run was interrupted.
+const NotRun = "not run: interrupted"
+
+// ResultsFromSpec turns one spec's report into its results: none for a spec that carries no
+// entry, one for a contract check (its CheckEntry), and for the collection pass spec the
+// results its body attached (one per pm.test and per thing that could not be done).
+func ResultsFromSpec(sr types.SpecReport) []Result {
 	if sr.LeafNodeType != types.NodeTypeIt {
-		return Result{}, false
+		return nil
 	}
-	entry := entryOf(sr)
-	if entry == nil {
-		return Result{}, false
+	var pass []Result
+	for _, e := range sr.ReportEntries {
+		if e.Name != EntryName {
+			continue
+		}
+		switch v := e.GetRawValue().(type) {
+		case *CheckEntry:
+			return []Result{resultOf(sr, v)}
+		case *Result:
+			pass = append(pass, *v)
+		}
 	}
+	return pass
+}
+
+// resultOf is a contract check's result: its entry and the outcome Ginkgo recorded.
+func resultOf(sr types.SpecReport, entry *CheckEntry) Result {
 	res := Result{CheckEntry: *entry, Message: sr.Failure.Message}
 	switch {
 	case sr.State == types.SpecStatePassed:
 		res.Outcome = Passed
 	case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
 		res.Outcome = Skipped
+	case sr.State == types.SpecStateInterrupted:
+		res.Outcome, res.Message = Skipped, NotRun
 	case entry.ErrorKind != "":
 		res.Outcome = Errored
 	case sr.State == types.SpecStatePanicked:
@@ -142,16 +171,5 @@ func ResultFromSpec(sr types.SpecReport) (Result, bool) {
 	default:
 		res.Outcome = Failed
 	}
-	return res, true
-}
-
-func entryOf(sr types.SpecReport) *CheckEntry {
-	for _, e := range sr.ReportEntries {
-		if e.Name == EntryName {
-			if ce, ok := e.GetRawValue().(*CheckEntry); ok {
-				return ce
-			}
-		}
-	}
-	return nil
+	return res
 }

@@ -26,100 +26,110 @@ var ErrJudgedTwice = errors.New("suites: Judge runs once per process (Ginkgo run
 
 // JudgeOptions describes the targets of a run and how their transcripts arrive.
 type JudgeOptions struct {
-	// Targets names each target's container (its base URL), in report order.
+	// Targets names each target's container (its label), in report order.
 	Targets []string
-	// Next returns target i's transcript (with its collection pass, if any); it is called while
-	// the specs are declared, in target order.
+	// Pass[i] says target i runs a collection pass: its results are judged by one more spec
+	// after the checks. A short or nil Pass means no target has one.
+	Pass []bool
+	// Next returns target i's transcript (with its collection pass, if any). It is called in
+	// target i's BeforeAll, while the specs run, in target order, and may block until the
+	// target's flow has ended: the flows of later targets run meanwhile.
 	Next func(i int) *runner.Transcript
 	// Done, if set, is called once target i is judged, with its transcript and results; after it
-	// returns the transcript is dropped, so a run of many targets holds few at a time.
+	// returns the transcript is dropped, so a run of many targets holds few at a time. A target
+	// Ginkgo did not judge (an interruption) gets no call: its results are in Judged.Results.
 	Done      func(i int, t *runner.Transcript, results []reports.Result)
 	Selection Selection
 	Checks    []*Check // nil: Checks
 }
 
+// Judged is the one result of the judging run: Ginkgo's report and, per target, the results
+// every report renders. A check Ginkgo skipped after an interruption is identified by its spec's
+// code location and reported skipped as not run.
+type Judged struct {
+	Report  types.Report
+	Results [][]reports.Result // by target index, in report order
+}
+
 // Judge judges one transcript; see JudgeAll.
 func Judge(t *runner.Transcript, sel Selection) (types.Report, error) {
-	return JudgeAll(JudgeOptions{
+	j, err := JudgeAll(JudgeOptions{
 		Targets:   []string{t.Target},
+		Pass:      []bool{t.Pass != nil},
 		Next:      func(int) *runner.Transcript { return t },
 		Selection: sel,
 	})
+	return j.Report, err
 }
 
 // JudgeAll runs every check on every target's transcript as Ginkgo specs: one Ordered container
-// per target, one spec per check, each carrying a reports.CheckEntry, and returns Ginkgo's
-// report. It runs once per process; Ginkgo's own console output is discarded (reports renders
-// the results).
-func JudgeAll(o JudgeOptions) (types.Report, error) {
-	var report types.Report
+// per target, whose BeforeAll waits for its transcript, one spec per check, each carrying a
+// reports.CheckEntry, then the collection pass's spec. It runs once per process (it calls
+// RunSpecs; to add the checks to a suite of your own, use Describe); Ginkgo's own console output
+// is discarded (reports renders the results). While it runs, Ginkgo handles SIGINT and SIGTERM:
+// it skips the specs not yet run, which Judged.Results reports as not run.
+func JudgeAll(o JudgeOptions) (Judged, error) {
+	var out Judged
 	ran := false
 	judged.Do(func() {
 		ran = true
-		report = judgeAll(o)
+		out = judgeAll(o)
 	})
 	if !ran {
-		return report, ErrJudgedTwice
+		return out, ErrJudgedTwice
 	}
-	return report, nil
+	return out, nil
 }
 
-func judgeAll(o JudgeOptions) types.Report {
+// targetFile is the code location file name of a target's container; its line is the index + 1.
+const targetFile = "target"
+
+// passFile is the code location file name of a collection pass spec.
+const passFile = "collection"
+
+func judgeAll(o JudgeOptions) Judged {
 	checks := o.Checks
 	if checks == nil {
 		checks = Checks
 	}
 	var report types.Report
-	gomega.RegisterFailHandler(ginkgo.Fail)
-
 	var mu sync.Mutex
 	collected := make([][]reports.Result, len(o.Targets))
+	specs := make([]int, len(o.Targets)) // specs judged per target
 	transcripts := make([]*runner.Transcript, len(o.Targets))
-	expected := make([]int, len(o.Targets)) // specs per target: the checks and the pass's tests
+	hasPass := func(i int) bool { return i < len(o.Pass) && o.Pass[i] }
 
 	// One wrapper container keeps the targets in order: Ginkgo sorts containers inside it by code
 	// location, and each target's container and each spec get a distinct one.
 	ginkgo.Describe(SuiteName, func() {
 		for i, name := range o.Targets {
-			loc := types.CodeLocation{FileName: "target", LineNumber: i + 1}
-			ginkgo.Describe(name, ginkgo.Ordered, ginkgo.ContinueOnFailure, loc, func() {
+			loc := types.CodeLocation{FileName: targetFile, LineNumber: i + 1}
+			declare(name, loc, checks, o.Selection, hasPass(i), func() *runner.Transcript {
 				t := o.Next(i)
+				mu.Lock()
 				transcripts[i] = t
-				expected[i] = len(checks)
-				for j, c := range checks {
-					cloc := types.CodeLocation{FileName: DocsURL, LineNumber: j + 1}
-					ginkgo.It(fmt.Sprintf("[%s] %s", c.ID, c.Title), cloc, func() {
-						mu.Lock()
-						t := transcripts[i]
-						mu.Unlock()
-						spec(c, t, o.Selection)
-					})
-				}
-				if t.Pass != nil {
-					expected[i] += passSpecs(t.Pass, t.Target)
-				}
-			})
+				mu.Unlock()
+				return t
+			}, nil)
 		}
 	})
 	ginkgo.ReportAfterEach(func(sr types.SpecReport) {
-		res, ok := reports.ResultFromSpec(sr)
-		if !ok {
-			return
-		}
 		i := targetOf(sr, len(o.Targets))
 		if i < 0 {
 			return
 		}
 		mu.Lock()
-		collected[i] = append(collected[i], res)
-		done := len(collected[i]) == expected[i]
+		collected[i] = append(collected[i], resultsOf(sr, checks, o.Targets)...)
+		specs[i]++
 		t := transcripts[i]
+		done := t != nil && specs[i] == len(checks)+map[bool]int{true: 1}[hasPass(i)]
 		if done {
 			transcripts[i] = nil
 		}
+		results := collected[i]
 		mu.Unlock()
 		if done && o.Done != nil {
-			o.Done(i, t, collected[i])
+			o.Done(i, t, results)
 		}
 	})
 	ginkgo.ReportAfterSuite("uccheck report", func(r types.Report) { report = r })
@@ -137,14 +147,59 @@ func judgeAll(o JudgeOptions) types.Report {
 	defer func() { formatter.ColorableStdOut = stdout }()
 
 	ginkgo.RunSpecs(&testingT{}, SuiteName, suiteConfig, reporterConfig)
-	return report
+	out := Judged{Report: report, Results: make([][]reports.Result, len(o.Targets))}
+	for _, sr := range report.SpecReports {
+		if i := targetOf(sr, len(o.Targets)); i >= 0 {
+			out.Results[i] = append(out.Results[i], resultsOf(sr, checks, o.Targets)...)
+		}
+	}
+	return out
+}
+
+// declare registers one target's Ordered container: a BeforeAll that gets its transcript, one
+// spec per check, the collection pass's spec when it has one, and an AfterAll that drops the
+// transcript and calls after (if set).
+func declare(name string, loc types.CodeLocation, checks []*Check, sel Selection, pass bool, next func() *runner.Transcript, after func(), args ...any) bool {
+	var t *runner.Transcript
+	body := func() {
+		ginkgo.BeforeAll(func() { t = next() })
+		ginkgo.AfterAll(func() {
+			t = nil // Ginkgo keeps this closure until the run ends: the transcript must not stay
+			if after != nil {
+				after()
+			}
+		})
+		for j, c := range checks {
+			cloc := types.CodeLocation{FileName: DocsURL, LineNumber: j + 1}
+			ginkgo.It(fmt.Sprintf("[%s] %s", c.ID, c.Title), cloc, func() { spec(c, t, sel) })
+		}
+		if pass {
+			ginkgo.It(PassContainer, types.CodeLocation{FileName: passFile, LineNumber: loc.LineNumber}, func() { passSpec(t) })
+		}
+	}
+	return ginkgo.Describe(name, append([]any{ginkgo.Ordered, ginkgo.ContinueOnFailure, loc, body}, args...)...)
+}
+
+// resultsOf is a spec's results; a check Ginkgo never ran (skipped after an interruption) carries
+// no entry, and is known by its code location: (target index, check index).
+func resultsOf(sr types.SpecReport, checks []*Check, targets []string) []reports.Result {
+	if res := reports.ResultsFromSpec(sr); len(res) > 0 || sr.LeafNodeType != types.NodeTypeIt {
+		return res
+	}
+	loc := sr.LeafNodeLocation
+	i := targetOf(sr, len(targets))
+	if loc.FileName != DocsURL || loc.LineNumber < 1 || loc.LineNumber > len(checks) || i < 0 {
+		return nil
+	}
+	c := checks[loc.LineNumber-1]
+	return []reports.Result{{CheckEntry: *entryFor(c, targets[i]), Outcome: reports.Skipped, Message: reports.NotRun}}
 }
 
 // targetOf finds the target whose container a spec belongs to, by the container's code location
 // (its line is the target's index + 1): names may repeat, locations do not.
 func targetOf(sr types.SpecReport, n int) int {
 	locs := sr.ContainerHierarchyLocations
-	if len(locs) < 2 || locs[1].FileName != "target" || locs[1].LineNumber < 1 || locs[1].LineNumber > n {
+	if len(locs) < 2 || locs[1].FileName != targetFile || locs[1].LineNumber < 1 || locs[1].LineNumber > n {
 		return -1
 	}
 	return locs[1].LineNumber - 1
@@ -174,17 +229,14 @@ func spec(c *Check, t *runner.Transcript, sel Selection) {
 	case fail != "":
 		ginkgo.Fail(fail)
 	}
-	c.Judge(gomega.Default, t)
+	c.Judge(gomega.NewGomega(ginkgo.Fail), t)
 }
 
 // gate prepares a check's entry and decides whether it can be judged: a reason to skip it, or
 // an error message when its request could not be made; both empty when Judge should run.
 func gate(c *Check, t *runner.Transcript, sel Selection) (entry *reports.CheckEntry, skip, fail string) {
-	entry = &reports.CheckEntry{Target: t.Target, ID: c.ID, Title: c.Title, Doc: c.Doc, Anchor: c.Anchor(), Step: string(c.Step)}
+	entry = entryFor(c, t.Target)
 	step, ex := judgedExchange(c, t)
-	if c.Step == "" {
-		entry.Step = "every exchange"
-	}
 	if ex != nil {
 		entry.Item, entry.Request, entry.Latency = ex.Item, ex.Request.Method+" "+ex.Request.URL, ex.Timings.Total
 		if ex.Response != nil {
@@ -247,42 +299,13 @@ func loginExcluded(sel Selection) bool {
 	return false
 }
 
-// Verdicts judges a transcript without Ginkgo, for live progress while a long run goes on: the
-// same checks, preconditions and Gomega matchers as the specs, through a Gomega that records the
-// failure instead of failing a spec. The report's results come from the Ginkgo run (JudgeAll).
-func Verdicts(t *runner.Transcript, checks []*Check, sel Selection) []reports.Result {
-	out := make([]reports.Result, 0, len(checks))
-	for _, c := range checks {
-		entry, skip, fail := gate(c, t, sel)
-		res := reports.Result{CheckEntry: *entry}
-		switch {
-		case skip != "":
-			res.Outcome, res.Message = reports.Skipped, skip
-		case fail != "":
-			res.Outcome, res.Message = reports.Errored, fail
-		default:
-			res.Outcome, res.Message = verdict(c, t)
-		}
-		out = append(out, res)
+// entryFor is a check's entry on a target, before its exchange is known.
+func entryFor(c *Check, target string) *reports.CheckEntry {
+	e := &reports.CheckEntry{Target: target, ID: c.ID, Title: c.Title, Doc: c.Doc, Anchor: c.Anchor(), Step: string(c.Step)}
+	if c.Step == "" {
+		e.Step = "every exchange"
 	}
-	return out
-}
-
-type recorded struct{ message string }
-
-func verdict(c *Check, t *runner.Transcript) (outcome reports.Outcome, message string) {
-	defer func() {
-		if r := recover(); r != nil {
-			if f, ok := r.(recorded); ok {
-				outcome, message = reports.Failed, f.message
-				return
-			}
-			outcome, message = reports.Errored, fmt.Sprintf("uccheck bug: the check panicked: %v", r)
-		}
-	}()
-	g := gomega.NewGomega(func(message string, _ ...int) { panic(recorded{message}) })
-	c.Judge(g, t)
-	return reports.Passed, ""
+	return e
 }
 
 // testingT is the GinkgoTestingT RunSpecs needs outside `go test`.

@@ -2,68 +2,20 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
-	"fmt"
-	"io"
-	"net"
-	"net/url"
-	"os"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/uccheck/uccheck/collections"
+	"github.com/uccheck/uccheck/fleet"
 	"github.com/uccheck/uccheck/reports"
 	"github.com/uccheck/uccheck/runner"
 	"github.com/uccheck/uccheck/sandbox"
 	"github.com/uccheck/uccheck/suites"
 )
 
-// RunOptions are the options of `uccheck run`, filled from flags and UCCHECK_* variables.
+// RunOptions are the options of `uccheck run`, filled from flags and UCCHECK_* variables: the
+// fleet's options and the process's streams.
 type RunOptions struct {
-	Domains       []string
-	BaseURLs      []string
-	DomainsFile   string
-	Parallel      int
-	Shard         string
-	User          string
-	Password      string // from UCCHECK_PASSWORD, --password-file or --password-stdin; never a flag
-	PasswordFile  string
-	PasswordStdin bool
-	CACert        string
-	Insecure      bool
-	Timeout       time.Duration
-	Deadline      time.Duration
-	MaxBody       int64
-	Verbose       bool
-	JUnit         string
-	Skip, Only    []string
-	Collections   []string
-	Roles         collections.RoleOverrides // --login-item, --probe-item, --logout-item
-	Vars          []string
-	NoColor       bool
-
-	APIToken     string // from UCCHECK_API_TOKEN or --api-token-file; never a flag value
-	APITokenFile string
-	TokenScheme  string
-	Retries      int
-	MaxLatency   string
-	CertMinDays  int
-	JSON         string
-	HTML         string
-	HARDir       string
-
-	// The collection pass (see docs/postman.md).
-	Environment   string        // --environment FILE: a Postman environment export
-	Globals       string        // --globals FILE: a Postman globals export
-	Folders       []string      // --folder NAME: also run this folder's items; repeatable
-	AllItems      bool          // --all-items: run every item of the collection
-	IterationData string        // --iteration-data FILE.csv|json
-	Iterations    int           // --iteration-count N
-	ScriptTimeout time.Duration // --timeout-script
-	WorkingDir    string        // --working-dir: where file bodies are read from
-
+	fleet.Options
 	IO IO
 }
 
@@ -154,6 +106,34 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	return cmd
 }
 
+// runRun runs the fleet and maps its outcome to an exit code.
+func runRun(o *RunOptions) error {
+	ctx := o.IO.ctx()
+	o.Version = Version
+	fl, err := fleet.Run(ctx, o.Options, fleet.Streams{In: o.IO.In, Out: o.IO.Out, Err: o.IO.Err, Getenv: o.IO.Getenv, Terminal: o.IO.Terminal})
+	var ue *fleet.UsageError
+	if errors.As(err, &ue) {
+		return &exitError{code: ExitUsage, err: ue.Err}
+	}
+	if err != nil {
+		return err
+	}
+	return exitFor(ctx, fl)
+}
+
+// ShardOf returns the shard (1..n) a target lands in; see fleet.ShardOf.
+func ShardOf(base string, n int) int { return fleet.ShardOf(base, n) }
+
+// parseVars reads --var KEY=VALUE pairs.
+func parseVars(vars []string) (map[string]string, error) {
+	m, err := fleet.ParseVars(vars)
+	var ue *fleet.UsageError
+	if errors.As(err, &ue) {
+		return nil, &exitError{code: ExitUsage, err: ue.Err}
+	}
+	return m, err
+}
+
 // exitFor maps a judged run to its exit code: an interruption first, then a failure (the server
 // broke the contract: that stands whatever else happened), then an error (could not ask).
 func exitFor(ctx context.Context, f *reports.Fleet) error {
@@ -172,192 +152,4 @@ func exitFor(ctx context.Context, f *reports.Fleet) error {
 		return &exitError{code: ExitUnreachable, err: errSilent}
 	}
 	return nil
-}
-
-func (o *RunOptions) readPassword() error {
-	sources := 0
-	for _, set := range []bool{o.Password != "", o.PasswordFile != "", o.PasswordStdin} {
-		if set {
-			sources++
-		}
-	}
-	if sources > 1 {
-		return usageErr("the password comes from more than one place (UCCHECK_PASSWORD, --password-file, --password-stdin): use one")
-	}
-	switch {
-	case o.PasswordFile != "":
-		data, err := os.ReadFile(o.PasswordFile)
-		if err != nil {
-			return usageErr("--password-file: %v", err)
-		}
-		o.Password = firstLine(string(data))
-	case o.PasswordStdin:
-		if o.IO.In == nil {
-			return usageErr("--password-stdin: no standard input")
-		}
-		data, err := io.ReadAll(io.LimitReader(o.IO.In, 64<<10))
-		if err != nil {
-			return usageErr("--password-stdin: %v", err)
-		}
-		o.Password = firstLine(string(data))
-	}
-	if o.Password == "" {
-		return usageErr("no password: set UCCHECK_PASSWORD, or use --password-file FILE or --password-stdin")
-	}
-	return nil
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return strings.TrimRight(line, "\r")
-}
-
-func loadCA(path string) (*x509.CertPool, error) {
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if path == "" {
-		return pool, nil
-	}
-	pem, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usageErr("--ca-cert: %v", err)
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, usageErr("--ca-cert %s: no PEM certificate in the file", path)
-	}
-	return pool, nil
-}
-
-// loadCollectionRoles loads a collection; a collection whose roles cannot be recognised is not an
-// error here (rolesErr says why): it may still get its collection pass.
-func loadCollectionRoles(path string, overrides collections.RoleOverrides) (c *collections.Collection, roles collections.Roles, rolesErr, err error) {
-	if path == "" {
-		c = collections.Embedded()
-	} else if c, err = collections.Load(path); err != nil {
-		return nil, roles, nil, usageErr("%v", err)
-	}
-	roles, rolesErr = c.RolesWith(overrides)
-	return c, roles, rolesErr, nil
-}
-
-// selectItems returns the items of the collection pass, in collection order: the role items
-// (when recognised), the items of each --folder (a folder, or a request of that name, as in
-// Newman), or every item with --all-items.
-func selectItems(c *collections.Collection, r collections.Roles, haveRoles bool, folders []string, all bool) ([]*collections.Item, error) {
-	want := map[*collections.Item]bool{}
-	if haveRoles {
-		want[r.Login], want[r.Probe], want[r.Logout] = true, true, true
-	}
-	for _, f := range folders {
-		found := false
-		for _, it := range c.Items {
-			// As Newman's --folder: a folder's items, or a request of that name.
-			for i := 0; i < len(it.Path); i++ {
-				if it.Path[i] == f {
-					want[it], found = true, true
-				}
-			}
-		}
-		if !found {
-			var names []string
-			for _, fo := range c.Folders {
-				names = append(names, fmt.Sprintf("%q", fo.Name))
-			}
-			return nil, usageErr("--folder %q: no folder or request of that name in collection %s (folders: %s)", f, c.Source, strings.Join(names, ", "))
-		}
-	}
-	var out []*collections.Item
-	for _, it := range c.Items {
-		if all || want[it] {
-			out = append(out, it)
-		}
-	}
-	return out, nil
-}
-
-type passFiles struct {
-	globals, env []collections.Variable
-	envName      string
-	data         []map[string]any
-}
-
-func loadPassFiles(o *RunOptions) (passFiles, error) {
-	var pf passFiles
-	var err error
-	if o.Globals != "" {
-		if pf.globals, _, err = collections.LoadVariables(o.Globals); err != nil {
-			return pf, usageErr("--globals: %v", err)
-		}
-	}
-	if o.Environment != "" {
-		if pf.env, pf.envName, err = collections.LoadVariables(o.Environment); err != nil {
-			return pf, usageErr("--environment: %v", err)
-		}
-	}
-	if o.IterationData != "" {
-		if pf.data, err = collections.LoadIterationData(o.IterationData); err != nil {
-			return pf, usageErr("--iteration-data: %v", err)
-		}
-	}
-	return pf, nil
-}
-
-func hostOf(base string) string {
-	u, err := url.Parse(base)
-	if err != nil {
-		return ""
-	}
-	return u.Host
-}
-
-func parseVars(vars []string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, kv := range vars {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, usageErr("--var %q: want KEY=VALUE", kv)
-		}
-		out[k] = v
-	}
-	return out, nil
-}
-
-// domainURL turns --domain HOST[:PORT] into https://HOST[:PORT].
-func domainURL(d string) (string, error) {
-	if strings.Contains(d, "://") {
-		return "", usageErr("--domain %q: give the host only (acme.ucontactcloud.com), or use --base-url for a full URL", d)
-	}
-	if strings.ContainsAny(d, "/?#@ ,;") {
-		return "", usageErr("--domain %q: want HOST[:PORT], with no path", d)
-	}
-	host := d
-	if h, port, err := net.SplitHostPort(d); err == nil {
-		if port == "" {
-			return "", usageErr("--domain %q: empty port", d)
-		}
-		host = h
-	}
-	if host == "" {
-		return "", usageErr("--domain %q: empty host", d)
-	}
-	return "https://" + d, nil
-}
-
-// baseURL validates --base-url: http or https, a host, no query.
-func baseURL(s string) (string, error) {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", usageErr("--base-url %q: want http(s)://HOST[:PORT][/PREFIX]", s)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", usageErr("--base-url %q: no query, fragment or user info", s)
-	}
-	// The vendor's documented base (https://host/Integra/resources) names the API's own prefix,
-	// which every request path already has.
-	if i := strings.Index(u.Path, "/Integra"); i >= 0 {
-		u.Path, u.RawPath = u.Path[:i], ""
-	}
-	return strings.TrimRight(u.String(), "/"), nil
 }

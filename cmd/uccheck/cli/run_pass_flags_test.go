@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/uccheck/uccheck/fleet"
 )
 
 func TestRunPassFlags(t *testing.T) {
@@ -17,9 +19,9 @@ func TestRunPassFlags(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	want := RunOptions{Environment: "env.json", Globals: "g.json", Folders: []string{"A", "B"}, AllItems: true,
+	want := fleet.Options{Environment: "env.json", Globals: "g.json", Folders: []string{"A", "B"}, AllItems: true,
 		IterationData: "d.csv", Iterations: 3, ScriptTimeout: 2 * time.Second, WorkingDir: "files", Verbose: true}
-	pass := RunOptions{Environment: got.Environment, Globals: got.Globals, Folders: got.Folders, AllItems: got.AllItems,
+	pass := fleet.Options{Environment: got.Environment, Globals: got.Globals, Folders: got.Folders, AllItems: got.AllItems,
 		IterationData: got.IterationData, Iterations: got.Iterations, ScriptTimeout: got.ScriptTimeout, WorkingDir: got.WorkingDir, Verbose: got.Verbose}
 	if !reflect.DeepEqual(pass, want) {
 		t.Errorf("options = %+v\nwant      %+v", pass, want)

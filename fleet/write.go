@@ -1,0 +1,70 @@
+package fleet
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/uccheck/uccheck/reports"
+)
+
+// writeReports writes every report asked for, each atomically, even when checks failed.
+func (f *fleet) writeReports(greport types.Report, fl *reports.Fleet) error {
+	o := f.o
+	var errs []string
+	write := func(flag, path string, render func() ([]byte, error)) {
+		if path == "" {
+			return
+		}
+		data, err := render()
+		if err == nil {
+			err = reports.WriteFileAtomic(path, data)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s %s: %v", flag, path, err))
+		}
+	}
+	write("--junit", o.JUnit, func() ([]byte, error) { return reports.JUnitFleet(greport, fl) })
+	write("--json", o.JSON, func() ([]byte, error) { return reports.JSON(fl) })
+	write("--html", o.HTML, func() ([]byte, error) { return reports.HTML(fl) })
+	if path, ok := o.io.getenv("GITHUB_STEP_SUMMARY"); ok && path != "" {
+		if err := appendFile(path, reports.Markdown(fl)); err != nil {
+			errs = append(errs, fmt.Sprintf("GITHUB_STEP_SUMMARY %s: %v", path, err))
+		}
+	}
+	if len(errs) > 0 {
+		return &UsageError{Err: fmt.Errorf("writing reports: %s", strings.Join(errs, "; "))}
+	}
+	return nil
+}
+
+func appendFile(path string, data []byte) error {
+	fh, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := fh.Write(data); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}
+
+// checkReportPaths refuses, before anything is sent, report paths that cannot be written: a
+// folder that does not exist, or a path that is a folder.
+func (o *Options) checkReportPaths() error {
+	for _, r := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--json", o.JSON}, {"--html", o.HTML}} {
+		if r.path == "" {
+			continue
+		}
+		if fi, err := os.Stat(r.path); err == nil && fi.IsDir() {
+			return usageErr("%s %s: is a folder; give a file name", r.flag, r.path)
+		}
+		if fi, err := os.Stat(filepath.Dir(r.path)); err != nil || !fi.IsDir() {
+			return usageErr("%s %s: folder %s does not exist", r.flag, r.path, filepath.Dir(r.path))
+		}
+	}
+	return nil
+}
