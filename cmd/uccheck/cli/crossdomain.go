@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/uccheck/uccheck/crossdomain"
@@ -14,18 +13,8 @@ import (
 // CrossdomainOptions are the options of `uccheck crossdomain`, filled from flags and UCCHECK_*
 // variables.
 type CrossdomainOptions struct {
-	Form               string // URL or FILE of the uContact form under test
-	ExpectOrigin       string // the integrator's origin the form must trust
-	Embed              string // URL or FILE of the integrator's iframe page under test
-	Click              string // CSS selector the user clicks in the iframe page
-	Eval               string // JavaScript run in the iframe page instead of a click
-	ExpectTargetOrigin string // the uContact origin the iframe page must post to
-	Faults             []string
-	JUnit              string
-	Timeout            time.Duration
-	Artifacts          string
-	Chromium           string
-	NoColor            bool
+	check.Options      // what the flags fill; Path, Color, Version and the writers are set by the run
+	NoColor       bool // --no-color (also NO_COLOR)
 
 	IO IO
 }
@@ -113,12 +102,9 @@ also be set by UCCHECK_<FLAG> (e.g. UCCHECK_CHROMIUM, UCCHECK_JUNIT); a flag on 
 func runCrossdomain(o *CrossdomainOptions) error {
 	path, _ := o.IO.getenv("PATH")
 	ctx := o.IO.ctx()
-	fleet, err := check.Run(ctx, &check.Options{
-		Form: o.Form, ExpectOrigin: o.ExpectOrigin, Embed: o.Embed, Click: o.Click, Eval: o.Eval,
-		ExpectTargetOrigin: o.ExpectTargetOrigin, Faults: o.Faults, JUnit: o.JUnit, Timeout: o.Timeout,
-		Artifacts: o.Artifacts, Chromium: o.Chromium, Path: path, Color: o.IO.Terminal && !o.NoColor,
-		Version: Version, Out: o.IO.Out, Err: o.IO.Err,
-	})
+	c := o.Options
+	c.Path, c.Color, c.Version, c.Out, c.Err = path, o.IO.Terminal && !o.NoColor, Version, o.IO.Out, o.IO.Err
+	fleet, err := check.Run(ctx, &c)
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
