@@ -224,7 +224,13 @@ func (x *exchanger) limit(o Outgoing) time.Duration {
 
 // attempt sends the request once and records the answer (or the error) and timings in ex.
 func (x *exchanger) attempt(ctx context.Context, ex *Exchange, o Outgoing) {
-	rctx, cancel := context.WithTimeout(ctx, x.limit(o))
+	send := ctx
+	if o.OpensSession {
+		// A login in flight when the run is interrupted may open a session all the same: wait
+		// for its answer (bounded by its limit) to learn the token, so the cleanup can end it.
+		send = context.WithoutCancel(ctx)
+	}
+	rctx, cancel := context.WithTimeout(send, x.limit(o))
 	defer cancel()
 	var tm Timings
 	var dnsStart, connStart, tlsStart time.Time
