@@ -150,8 +150,8 @@ func (x *exchanger) client(o Outgoing, ex *Exchange) *http.Client {
 	return &c
 }
 
-// carries reports whether a request carries credentials: an Authorization header, or a
-// password or token uccheck knows anywhere in it.
+// carries reports whether a request carries credentials: an Authorization or Cookie header, or
+// a password or token uccheck knows anywhere in it, in any encoding (see mentions).
 func (x *exchanger) carries(o Outgoing) bool {
 	if o.Credentials || o.Header.Get("Authorization") != "" || o.Header.Get("Cookie") != "" {
 		return true
@@ -163,18 +163,15 @@ func (x *exchanger) carries(o Outgoing) bool {
 	if x.sessions != nil {
 		secrets = append(secrets, x.sessions.Tokens()...)
 	}
-	var all strings.Builder
-	all.WriteString(o.URL)
-	all.WriteString(o.Body)
+	parts := []string{o.URL, o.Body}
 	for _, vs := range o.Header {
-		for _, v := range vs {
-			all.WriteString(v)
-		}
+		parts = append(parts, vs...)
 	}
-	text := all.String()
 	for _, s := range secrets {
-		if s != "" && (strings.Contains(text, s) || strings.Contains(text, url.QueryEscape(s))) {
-			return true
+		for _, part := range parts {
+			if mentions(part, s) {
+				return true
+			}
 		}
 	}
 	return false
