@@ -2,9 +2,12 @@ package runner_test
 
 import (
 	"context"
+	"crypto/x509"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -130,6 +133,112 @@ func TestAttackPassRefusesRedirectOfEncodedPassword(t *testing.T) {
 	for _, r := range p.Runs {
 		if r.Exchange == nil || r.Exchange.RedirectRefused == "" {
 			t.Errorf("%s: the redirect with the password was not refused (%+v)", r.Name, r.Exchange)
+		}
+	}
+}
+
+// embeddedPass is a pass of the embedded collection's items named in names against base.
+func embeddedPass(t *testing.T, sim *ucsim.Server, base string, pool *x509.CertPool, names ...string) runner.PassOptions {
+	t.Helper()
+	c := collections.Embedded()
+	roles, err := c.Roles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []*collections.Item
+	for _, it := range c.Items {
+		for _, n := range names {
+			if it == map[string]*collections.Item{"login": roles.Login, "probe": roles.Probe, "logout": roles.Logout}[n] {
+				items = append(items, it)
+			}
+		}
+	}
+	if len(items) != len(names) {
+		t.Fatalf("items %v of %v", items, names)
+	}
+	return runner.PassOptions{
+		Collection: c, Items: items, BaseURL: base, Roles: roles,
+		Preset: map[string]string{"user": sim.User(), "password": sim.Password()},
+		Client: runner.NewClient(runner.ClientOptions{RootCAs: pool}), Timeout: 5 * time.Second,
+	}
+}
+
+// TestAttackPassLoginTwiceAndLogoutZero: a pass that logs in twice (two iterations), whose
+// logout item the server answers "0" (not ended) the first time: every session is ended.
+func TestAttackPassLoginTwiceAndLogoutZero(t *testing.T) {
+	sim := newSim(t)
+	var once sync.Once
+	base, pool := front(t, sim, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == ucsim.PathEndSession {
+				zero := false
+				once.Do(func() { zero = true })
+				if zero {
+					_, _ = w.Write([]byte("0"))
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	o := embeddedPass(t, sim, base, pool, "login", "probe", "logout")
+	o.Iterations = 2
+	p := runner.RunPass(context.Background(), o)
+	if n := sim.LiveSessions(); n != 0 {
+		t.Errorf("%d sessions left open; issued %d, cleanup %d", n, len(sim.IssuedTokens()), len(p.Cleanup))
+	}
+	if len(sim.IssuedTokens()) != 2 {
+		t.Errorf("issued %d tokens, want 2", len(sim.IssuedTokens()))
+	}
+	for _, tok := range sim.IssuedTokens() {
+		if !slices.Contains(p.Secrets, tok) {
+			t.Errorf("token %q is not a secret of the pass", tok)
+		}
+	}
+}
+
+// TestAttackEveryRequestGoesToTheTarget: a collection names another host in URLs the rebase
+// may find odd (an /Integra/ and a bad escape in the query); nothing may reach that host.
+func TestAttackEveryRequestGoesToTheTarget(t *testing.T) {
+	other, got := sink(t)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer target.Close()
+	host := strings.TrimPrefix(other.URL, "http://")
+	var items []string
+	for i, u := range []string{
+		"http://{{evil}}/a?q=/Integra/%zz",
+		"http://{{evil}}/a#/Integra/%zz",
+		"http://{{evil}}/a?q=%zz",
+		"{{evil}}/Integra/x?next=http://{{evil}}/y",
+		"http://{{evil}}",
+		"//{{evil}}/Integra/x",
+		"http://user@{{evil}}/Integra/x",
+		"http://{{evil}}\\@127.0.0.1/Integra/x",
+	} {
+		items = append(items, fmt.Sprintf(`{"name": "i%d", "request": {"method": "GET", "url": %q}}`, i, u))
+	}
+	js := `{"info": {"name": "hosts", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "item": [` + strings.Join(items, ",") + `]}`
+	c, err := collections.Parse([]byte(js), "hosts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := runner.RunPass(context.Background(), runner.PassOptions{
+		Collection: c, Items: c.Items, BaseURL: target.URL,
+		Vars:    map[string]string{"evil": host},
+		Timeout: 2 * time.Second,
+	})
+	if len(*got) != 0 {
+		t.Errorf("the collection's host received: %q", *got)
+	}
+	for _, r := range p.Runs {
+		if r.Exchange != nil {
+			t.Logf("%s: %s err=%v", r.Name, r.Exchange.Request.URL, r.Exchange.Err)
+		} else {
+			t.Logf("%s: errors %v", r.Name, r.Errors)
+		}
+		if r.Exchange != nil && !strings.HasPrefix(r.Exchange.Request.URL, target.URL) {
+			t.Errorf("%s: sent to %s, not the target %s", r.Name, r.Exchange.Request.URL, target.URL)
 		}
 	}
 }
