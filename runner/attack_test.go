@@ -242,3 +242,87 @@ func TestAttackEveryRequestGoesToTheTarget(t *testing.T) {
 		}
 	}
 }
+
+// zeroLogout is a front wrapper that answers the first EndSession with answer (a "0", the
+// documented ERROR, dressed up) without passing it on: the session stays live on the server.
+func zeroLogout(answer string) func(http.Handler) http.Handler {
+	var once sync.Once
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == ucsim.PathEndSession {
+				hit := false
+				once.Do(func() { hit = true })
+				if hit {
+					_, _ = w.Write([]byte(answer))
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TestAttackDressedZeroLeavesTheSessionLive: an EndSession answered "0" with a BOM, quotes or
+// whitespace did not end the session: the cleanup must still end it, in both flows.
+func TestAttackDressedZeroLeavesTheSessionLive(t *testing.T) {
+	for _, answer := range []string{"\ufeff0", `"0"`, " 0\r\n", "[0]"} {
+		t.Run(fmt.Sprintf("contract %q", answer), func(t *testing.T) {
+			sim := newSim(t)
+			base, pool := front(t, sim, zeroLogout(answer))
+			o := options(t, sim, base, pool)
+			o.Steps = map[runner.Step]bool{runner.StepLogin: true, runner.StepLogout: true} // no second EndSession
+			run(t, o)
+			if n := sim.LiveSessions(); n != 0 {
+				t.Errorf("EndSession answered %q: %d sessions left open", answer, n)
+			}
+		})
+		t.Run(fmt.Sprintf("pass %q", answer), func(t *testing.T) {
+			sim := newSim(t)
+			base, pool := front(t, sim, zeroLogout(answer))
+			runner.RunPass(context.Background(), embeddedPass(t, sim, base, pool, "login", "logout"))
+			if n := sim.LiveSessions(); n != 0 {
+				t.Errorf("EndSession answered %q: %d sessions left open", answer, n)
+			}
+		})
+	}
+}
+
+// TestAttackSecondLoginItemIsALoginToo: a collection with two getUserToken items (the role is
+// the first); the second logs in as well: its token is a secret and its session is ended.
+func TestAttackSecondLoginItemIsALoginToo(t *testing.T) {
+	sim := newSim(t)
+	login := func(name string) string {
+		return `{"name": "` + name + `", "request": {"method": "POST", "url": "https://{{domain}}/Integra/resources/auth/getUserToken",
+    "body": {"mode": "urlencoded", "urlencoded": [{"key": "user", "value": "{{user}}"}, {"key": "password", "value": "{{password}}"}]}}}`
+	}
+	js := `{"info": {"name": "twice", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "item": [` + login("first") + `,
+  {"name": "logout", "request": {"method": "POST", "header": [{"key": "Authorization", "value": "Basic {{token}}"}], "url": "https://{{domain}}/Integra/resources/auth/EndSession",
+    "body": {"mode": "urlencoded", "urlencoded": [{"key": "user", "value": "{{user}}"}, {"key": "token", "value": "{{token}}"}]}}},
+  {"name": "probe", "request": {"method": "GET", "url": "https://{{domain}}/Integra/resources/Supervisor/campaignstatus"}},
+  ` + login("second") + `]}`
+	c, err := collections.Parse([]byte(js), "twice.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := c.Roles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := runner.RunPass(context.Background(), runner.PassOptions{
+		Collection: c, Items: c.Items, BaseURL: sim.URL, Roles: roles,
+		Preset: map[string]string{"domain": "x", "user": sim.User(), "password": sim.Password()},
+		Client: runner.NewClient(runner.ClientOptions{RootCAs: sim.CertPool()}), Timeout: 5 * time.Second,
+	})
+	if n := len(sim.IssuedTokens()); n != 2 {
+		t.Fatalf("issued %d tokens, want 2", n)
+	}
+	if n := sim.LiveSessions(); n != 0 {
+		t.Errorf("%d sessions left open", n)
+	}
+	for _, tok := range sim.IssuedTokens() {
+		if !slices.Contains(p.Secrets, tok) {
+			t.Errorf("token %q is not a secret of the pass", tok)
+		}
+	}
+}
