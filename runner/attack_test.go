@@ -326,3 +326,39 @@ func TestAttackSecondLoginItemIsALoginToo(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackFormDataLoginIsEnded: a login item that posts multipart form-data (the server reads
+// it as any form): the cleanup's EndSession must name the user it logged in as.
+func TestAttackFormDataLoginIsEnded(t *testing.T) {
+	sim := newSim(t)
+	js := `{"info": {"name": "formdata", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "item": [
+  {"name": "login", "request": {"method": "POST", "url": "https://{{domain}}/Integra/resources/auth/getUserToken",
+    "body": {"mode": "formdata", "formdata": [{"key": "user", "value": "{{user}}", "type": "text"}, {"key": "password", "value": "{{password}}", "type": "text"}]}}},
+  {"name": "probe", "request": {"method": "GET", "url": "https://{{domain}}/Integra/resources/Supervisor/campaignstatus"}},
+  {"name": "logout", "request": {"method": "POST", "header": [{"key": "Authorization", "value": "Basic {{token}}"}], "url": "https://{{domain}}/Integra/resources/auth/EndSession",
+    "body": {"mode": "urlencoded", "urlencoded": [{"key": "user", "value": "{{user}}"}, {"key": "token", "value": "{{token}}"}]}}}
+ ]}`
+	c, err := collections.Parse([]byte(js), "formdata.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := c.Roles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := runner.RunPass(context.Background(), runner.PassOptions{
+		Collection: c, Items: c.Items[:1], BaseURL: sim.URL, Roles: roles,
+		Preset: map[string]string{"domain": "x", "user": sim.User(), "password": sim.Password()},
+		Client: runner.NewClient(runner.ClientOptions{RootCAs: sim.CertPool()}), Timeout: 5 * time.Second,
+	})
+	if n := len(sim.IssuedTokens()); n != 1 {
+		t.Fatalf("issued %d tokens, want 1", n)
+	}
+	if n := sim.LiveSessions(); n != 0 {
+		for _, ex := range p.Cleanup {
+			t.Logf("cleanup %s %q", ex.Request.URL, ex.Request.Body)
+		}
+		t.Errorf("%d sessions left open", n)
+	}
+}
