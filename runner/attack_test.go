@@ -362,3 +362,43 @@ func TestAttackFormDataLoginIsEnded(t *testing.T) {
 		t.Errorf("%d sessions left open", n)
 	}
 }
+
+// TestAttackSecretsNameTheFormsSent: the password with a space and URL-special characters, sent
+// in a urlencoded body (%20), in a query and in a path; replacing every value of Secrets (as
+// the reports' redactor does) must leave nothing of it in any request recorded.
+func TestAttackSecretsNameTheFormsSent(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer target.Close()
+	js := `{"info": {"name": "forms", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "item": [
+  {"name": "form", "request": {"method": "POST", "url": "http://{{domain}}/Integra/resources/x/form",
+    "body": {"mode": "urlencoded", "urlencoded": [{"key": "user", "value": "{{user}}"}, {"key": "password", "value": "{{password}}"}]}}},
+  {"name": "query", "request": {"method": "GET", "url": "http://{{domain}}/Integra/resources/x/q?p={{password}}"}},
+  {"name": "path", "request": {"method": "GET", "url": "http://{{domain}}/Integra/resources/x/{{password}}/y"}}
+ ]}`
+	c, err := collections.Parse([]byte(js), "forms.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := runner.RunPass(context.Background(), runner.PassOptions{
+		Collection: c, Items: c.Items, BaseURL: target.URL,
+		Preset:  map[string]string{"domain": "x", "user": "Admin", "password": attackPassword},
+		Timeout: 5 * time.Second,
+	})
+	var pairs []string
+	for _, s := range p.Secrets {
+		pairs = append(pairs, s, "[redacted]")
+	}
+	redact := strings.NewReplacer(pairs...)
+	for _, r := range p.Runs {
+		if r.Exchange == nil {
+			t.Errorf("%s: not sent: %v", r.Name, r.Errors)
+			continue
+		}
+		for _, s := range []string{r.Exchange.Request.URL, r.Exchange.Request.Body} {
+			if red := redact.Replace(s); strings.Contains(red, "S3cr3t") || strings.Contains(red, "w0rd") {
+				t.Errorf("%s: redacted with Secrets, %q still holds the password", r.Name, red)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -89,6 +90,29 @@ func unbase64(run string) []string {
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
 		if d, err := enc.DecodeString(run); err == nil {
 			out = append(out, string(d))
+		}
+	}
+	return out
+}
+
+// withSentForms returns secrets and, after them, each secret as the runner's builders encode it
+// in what they send (a form field's %20, a query's and a path's escaping), so that reports,
+// which redact the values they are given, find a secret in the very form it was sent.
+func withSentForms(secrets []string) []string {
+	out := append([]string(nil), secrets...)
+	seen := map[string]bool{}
+	for _, s := range secrets {
+		seen[s] = true
+	}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		for _, f := range []string{formEscape(s), encodeQuery(s), (&url.URL{Path: s}).EscapedPath(), url.PathEscape(s)} {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
 		}
 	}
 	return out
