@@ -402,3 +402,30 @@ func TestAttackSecretsNameTheFormsSent(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackCleanupRedirectIsNotFollowed: the EndSession of the cleanup (and the pass's logout
+// item) answered 307 to another origin, also scheme-relative: nothing reaches that origin.
+func TestAttackCleanupRedirectIsNotFollowed(t *testing.T) {
+	other, got := sink(t)
+	for _, loc := range []string{other.URL + "/stolen", "//" + strings.TrimPrefix(other.URL, "http://") + "/stolen"} {
+		sim := newSim(t)
+		base, pool := front(t, sim, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == ucsim.PathEndSession {
+					w.Header().Set("Location", loc)
+					w.WriteHeader(http.StatusTemporaryRedirect)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		})
+		run(t, options(t, sim, base, pool))
+		p := runner.RunPass(context.Background(), embeddedPass(t, sim, base, pool, "login", "probe", "logout"))
+		if len(p.Cleanup) == 0 {
+			t.Errorf("Location %s: the pass sent no cleanup EndSession after a redirected logout", loc)
+		}
+	}
+	if len(*got) != 0 {
+		t.Errorf("the other origin received: %q", *got)
+	}
+}
