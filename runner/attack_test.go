@@ -429,3 +429,33 @@ func TestAttackCleanupRedirectIsNotFollowed(t *testing.T) {
 		t.Errorf("the other origin received: %q", *got)
 	}
 }
+
+// TestAttackRetriedLoginThatOpenedASession: the first getUserToken opens a session and answers
+// 503 with its token; a retry must not throw that token away (its session is ended).
+func TestAttackRetriedLoginThatOpenedASession(t *testing.T) {
+	sim := newSim(t)
+	var once sync.Once
+	wrap := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hit := false
+			if r.URL.Path == ucsim.PathGetUserToken {
+				once.Do(func() { hit = true })
+			}
+			if !hit {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write(rec.Body.Bytes())
+		})
+	}
+	base, pool := front(t, sim, wrap)
+	o := options(t, sim, base, pool)
+	o.Retries, o.RetryBase = 2, time.Millisecond
+	run(t, o)
+	if n := sim.LiveSessions(); n != 0 {
+		t.Errorf("%d sessions left open (issued %d)", n, len(sim.IssuedTokens()))
+	}
+}

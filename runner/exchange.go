@@ -320,6 +320,11 @@ func (x *exchanger) retryable(ex *Exchange, o Outgoing) (string, bool) {
 	}
 	switch ex.Response.Status {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if o.OpensSession {
+			if tok, _ := ExtractToken(ex.Response.read); tok != "" {
+				return "", false // it opened a session all the same: keep its token to end it
+			}
+		}
 		if x.sessions == nil || !x.sessions.Opened() {
 			return fmt.Sprintf("HTTP %d before any session exists", ex.Response.Status), true
 		}
