@@ -305,7 +305,8 @@ func (x *exchanger) tlsInfo(cs *tls.ConnectionState) *TLSInfo {
 // retryable says whether an attempt failed to exchange in a way that may be retried: a request
 // that never reached the server (refused, DNS, connect timeout, TLS handshake); a read-only
 // request that timed out or was reset; or 502/503/504 while no session exists. A contract
-// violation is never retried, nor a request that could have changed state on the server.
+// violation is never retried, nor a request that could have changed state on the server, nor a
+// login answer that carries a token (its session must be ended).
 func (x *exchanger) retryable(ex *Exchange, o Outgoing) (string, bool) {
 	if e := ex.Err; e != nil {
 		switch {
