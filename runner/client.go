@@ -84,10 +84,14 @@ func classify(parent, rctx context.Context, err error, timeout time.Duration) *E
 // rebase replaces the scheme, host and any prefix before "/Integra/" of a resolved URL with base.
 func rebase(raw, base string) (string, error) {
 	rest := raw
-	if k := strings.Index(rest, "://"); k >= 0 {
-		rest = rest[k+3:]
+	if k := strings.Index(rest, "://"); k >= 0 && !strings.ContainsAny(rest[:k], "/?#") {
+		rest = rest[k+3:] // a scheme; a "://" after the host is part of the path or query
 	}
-	if k := strings.Index(rest, "/Integra/"); k >= 0 {
+	path := rest
+	if k := strings.IndexAny(path, "?#"); k >= 0 {
+		path = path[:k] // an /Integra/ in the query or fragment is data
+	}
+	if k := strings.Index(path, "/Integra/"); k >= 0 {
 		rest = rest[k:]
 	} else if k := strings.IndexAny(rest, "/?#"); k >= 0 {
 		rest = rest[k:]

@@ -150,8 +150,8 @@ func (x *exchanger) client(o Outgoing, ex *Exchange) *http.Client {
 	return &c
 }
 
-// carries reports whether a request carries credentials: an Authorization header, or a
-// password or token uccheck knows anywhere in it.
+// carries reports whether a request carries credentials: an Authorization or Cookie header, or
+// a password or token uccheck knows anywhere in it, in any encoding (see mentions).
 func (x *exchanger) carries(o Outgoing) bool {
 	if o.Credentials || o.Header.Get("Authorization") != "" || o.Header.Get("Cookie") != "" {
 		return true
@@ -163,18 +163,15 @@ func (x *exchanger) carries(o Outgoing) bool {
 	if x.sessions != nil {
 		secrets = append(secrets, x.sessions.Tokens()...)
 	}
-	var all strings.Builder
-	all.WriteString(o.URL)
-	all.WriteString(o.Body)
+	parts := []string{o.URL, o.Body}
 	for _, vs := range o.Header {
-		for _, v := range vs {
-			all.WriteString(v)
-		}
+		parts = append(parts, vs...)
 	}
-	text := all.String()
 	for _, s := range secrets {
-		if s != "" && (strings.Contains(text, s) || strings.Contains(text, url.QueryEscape(s))) {
-			return true
+		for _, part := range parts {
+			if mentions(part, s) {
+				return true
+			}
 		}
 	}
 	return false
@@ -224,7 +221,13 @@ func (x *exchanger) limit(o Outgoing) time.Duration {
 
 // attempt sends the request once and records the answer (or the error) and timings in ex.
 func (x *exchanger) attempt(ctx context.Context, ex *Exchange, o Outgoing) {
-	rctx, cancel := context.WithTimeout(ctx, x.limit(o))
+	send := ctx
+	if o.OpensSession {
+		// A login in flight when the run is interrupted may open a session all the same: wait
+		// for its answer (bounded by its limit) to learn the token, so the cleanup can end it.
+		send = context.WithoutCancel(ctx)
+	}
+	rctx, cancel := context.WithTimeout(send, x.limit(o))
 	defer cancel()
 	var tm Timings
 	var dnsStart, connStart, tlsStart time.Time
@@ -302,7 +305,8 @@ func (x *exchanger) tlsInfo(cs *tls.ConnectionState) *TLSInfo {
 // retryable says whether an attempt failed to exchange in a way that may be retried: a request
 // that never reached the server (refused, DNS, connect timeout, TLS handshake); a read-only
 // request that timed out or was reset; or 502/503/504 while no session exists. A contract
-// violation is never retried, nor a request that could have changed state on the server.
+// violation is never retried, nor a request that could have changed state on the server, nor a
+// login answer that carries a token (its session must be ended).
 func (x *exchanger) retryable(ex *Exchange, o Outgoing) (string, bool) {
 	if e := ex.Err; e != nil {
 		switch {
@@ -317,6 +321,11 @@ func (x *exchanger) retryable(ex *Exchange, o Outgoing) (string, bool) {
 	}
 	switch ex.Response.Status {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if o.OpensSession {
+			if tok, _ := ExtractToken(ex.Response.read); tok != "" {
+				return "", false // it opened a session all the same: keep its token to end it
+			}
+		}
 		if x.sessions == nil || !x.sessions.Opened() {
 			return fmt.Sprintf("HTTP %d before any session exists", ex.Response.Status), true
 		}

@@ -68,7 +68,8 @@ type PassTranscript struct {
 	Aborted     string // why the pass stopped early
 	Interrupted bool
 
-	// Secrets are values reports must redact: tokens issued during the pass, secret variables.
+	// Secrets are values reports must redact: tokens issued during the pass, secret variables,
+	// then each as the runner encoded it in what it sent.
 	Secrets []string
 }
 
@@ -134,6 +135,7 @@ func RunPass(ctx context.Context, o PassOptions) *PassTranscript {
 		p.iteration(ctx, i)
 	}
 	p.cleanup(ctx)
+	p.t.Secrets = withSentForms(p.t.Secrets)
 	p.t.Duration = o.Now().Sub(p.t.Started)
 	return p.t
 }

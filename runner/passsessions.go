@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -30,7 +31,7 @@ func (p *pass) send(ctx context.Context, it *collections.Item, b *Built, profile
 // track registers with the session tracker each token a login-role item yields (a late answer
 // too) and forgets the sessions a logout-role item ended.
 func (p *pass) track(it *collections.Item, b *Built, ex *Exchange) {
-	form, _ := url.ParseQuery(string(b.Body))
+	form := formOf(b)
 	switch itemRole(p.o.Roles, it) {
 	case collections.RoleLogin:
 		for _, r := range []*Response{ex.Response, ex.Late} {
@@ -38,7 +39,11 @@ func (p *pass) track(it *collections.Item, b *Built, ex *Exchange) {
 				continue
 			}
 			if tok, _ := ExtractToken(r.read); tok != "" {
-				if p.o.Sessions.Issued(form.Get("user"), tok) {
+				user := form.Get("user")
+				if user == "" {
+					user = p.o.Preset["user"] // the cleanup's EndSession must name a user
+				}
+				if p.o.Sessions.Issued(user, tok) {
 					p.t.Secrets = append(p.t.Secrets, tok)
 				}
 				p.loginURL = ex.Request.URL
@@ -97,4 +102,33 @@ func (p *pass) logoutRequest(l liveToken) (Outgoing, bool) {
 	hdr.Set("Authorization", auth)
 	hdr.Set("User-Agent", "uccheck")
 	return Outgoing{Item: "cleanup", Method: http.MethodPost, URL: target, Header: hdr, Body: "user=" + url.QueryEscape(l.user) + "&token=" + url.QueryEscape(l.token)}, true
+}
+
+// formOf returns the form fields a built request carries as a server reads them: its query,
+// then an urlencoded or multipart form-data body.
+func formOf(b *Built) url.Values {
+	form := url.Values{}
+	if u, err := url.Parse(b.URL); err == nil {
+		form = u.Query()
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://form.invalid/", bytes.NewReader(b.Body))
+	if err != nil {
+		return form
+	}
+	req.Header.Set("Content-Type", b.Get("Content-Type"))
+	if strings.HasPrefix(strings.ToLower(req.Header.Get("Content-Type")), "multipart/") {
+		_ = req.ParseMultipartForm(1 << 20)
+	} else {
+		if req.Header.Get("Content-Type") == "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		_ = req.ParseForm()
+	}
+	for k, vs := range req.PostForm {
+		form[k] = append(vs, form[k]...) // the body wins, as r.FormValue has it
+	}
+	if req.MultipartForm != nil { // its values are in PostForm too
+		_ = req.MultipartForm.RemoveAll()
+	}
+	return form
 }

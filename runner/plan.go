@@ -143,8 +143,8 @@ var (
 	logoutPathRE = regexp.MustCompile(`(?i)/auth/EndSession/?$`)
 )
 
-// itemRole is the session role an item plays in the pass: by identity with the role items, or,
-// when no roles are known, by its URL path.
+// itemRole is the session role an item plays in the pass: by identity with the role items, else
+// by its URL path (getUserToken, EndSession).
 func itemRole(r collections.Roles, it *collections.Item) collections.Role {
 	if r.Login != nil || r.Logout != nil {
 		switch it {
@@ -155,8 +155,9 @@ func itemRole(r collections.Roles, it *collections.Item) collections.Role {
 		case r.Probe:
 			return collections.RoleProbe
 		}
-		return ""
 	}
+	// Any other item at getUserToken logs in all the same (a second login item): its token is
+	// registered and ended like the role item's; one at EndSession ends what it names.
 	switch {
 	case loginPathRE.MatchString(it.URLPath()):
 		return collections.RoleLogin

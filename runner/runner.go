@@ -102,6 +102,7 @@ func Run(ctx context.Context, o Options) (*Transcript, error) {
 	defer r.x.close()
 	r.flow(ctx, Plan(r.o, PassOptions{}).Steps)
 	r.cleanup(ctx)
+	r.t.Secrets = withSentForms(r.t.Secrets)
 	r.t.Duration = r.o.Now().Sub(r.t.Started)
 	return r.t, nil
 }

@@ -75,8 +75,19 @@ func (s *Sessions) Tokens() []string {
 	return out
 }
 
-// endedBy reports whether an EndSession answer ended its session: "1" (or a deviating "OK")
-// ends it; "0", the documented ERROR, leaves it live.
+// endedBy reports whether an EndSession answer ended its session: a 200 with "1" (or a
+// deviating "OK"), whatever BOM, whitespace, quotes or brackets dress it, ends it. Anything else
+// ("0", the documented ERROR, dressed or not; an HTML page; an empty body) leaves it live, so
+// that the cleanup ends it: one EndSession too many is harmless, one too few leaves a session.
 func endedBy(r *Response) bool {
-	return r != nil && r.Status == http.StatusOK && strings.TrimSpace(string(r.Body)) != "0"
+	if r == nil || r.Status != http.StatusOK {
+		return false
+	}
+	s := string(r.Body)
+	for prev := ""; prev != s; {
+		prev = s
+		s = strings.TrimPrefix(strings.TrimSpace(s), "\ufeff")
+		s = strings.TrimSpace(strings.Trim(s, `"'[]`))
+	}
+	return s == "1" || strings.EqualFold(s, "ok")
 }

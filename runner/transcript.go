@@ -56,7 +56,8 @@ type Transcript struct {
 	Pass *PassTranscript
 
 	// Secrets holds every secret value the run knew or received (the password and every token
-	// issued to it). Reports redact them, in every encoding, before writing anything.
+	// issued to it), then each as the runner encoded it in what it sent (withSentForms). Reports
+	// redact them, in every encoding, before writing anything.
 	Secrets []string
 }
 
