@@ -40,8 +40,10 @@ func NewRedactor(secrets []string) *Redactor {
 			continue
 		}
 		add(s)
-		add(url.QueryEscape(s))
-		add(url.PathEscape(s))
+		for _, e := range []string{url.QueryEscape(s), url.PathEscape(s), strings.ReplaceAll(url.QueryEscape(s), "+", "%20")} {
+			add(e) // query, path and form-body escaping (a space as %20, as uccheck sends forms)
+			add(lowerHex(e))
+		}
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
 			add(enc.EncodeToString([]byte(s)))
 			if raw, err := enc.DecodeString(s); err == nil && len(raw) >= 8 && utf8.Valid(raw) {
@@ -64,6 +66,24 @@ func NewRedactor(secrets []string) *Redactor {
 		pairs = append(pairs, v, Redacted)
 	}
 	return &Redactor{r: strings.NewReplacer(pairs...), secrets: append([]string(nil), secrets...)}
+}
+
+// lowerHex writes the %XX escapes of s with lower-case hex digits, as some servers echo them.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // Redact returns s with every secret replaced by Redacted.

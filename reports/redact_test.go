@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,6 +28,8 @@ func forms(secret string) map[string]string {
 		"as it is":       secret,
 		"query-escaped":  url.QueryEscape(secret),
 		"path-escaped":   url.PathEscape(secret),
+		"form-escaped":   strings.ReplaceAll(url.QueryEscape(secret), "+", "%20"),
+		"lower-hex":      regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(url.QueryEscape(secret), strings.ToLower),
 		"base64":         base64.StdEncoding.EncodeToString([]byte(secret)),
 		"base64 url":     base64.URLEncoding.EncodeToString([]byte(secret)),
 		"base64 raw":     base64.RawStdEncoding.EncodeToString([]byte(secret)),

@@ -68,7 +68,7 @@ func setForm(body string, fields map[string]string) string {
 		key, _ := url.QueryUnescape(k)
 		if v, ok := fields[key]; ok {
 			if !seen[key] {
-				parts = append(parts, url.QueryEscape(key)+"="+url.QueryEscape(v))
+				parts = append(parts, formEscape(key)+"="+formEscape(v))
 				seen[key] = true
 			}
 			continue
@@ -77,7 +77,7 @@ func setForm(body string, fields map[string]string) string {
 	}
 	for _, k := range sortedKeys(fields) {
 		if !seen[k] {
-			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(fields[k]))
+			parts = append(parts, formEscape(k)+"="+formEscape(fields[k]))
 		}
 	}
 	return strings.Join(parts, "&")

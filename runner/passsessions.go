@@ -101,7 +101,7 @@ func (p *pass) logoutRequest(l liveToken) (Outgoing, bool) {
 	hdr.Set("Content-Type", FormContentType)
 	hdr.Set("Authorization", auth)
 	hdr.Set("User-Agent", "uccheck")
-	return Outgoing{Item: "cleanup", Method: http.MethodPost, URL: target, Header: hdr, Body: "user=" + url.QueryEscape(l.user) + "&token=" + url.QueryEscape(l.token)}, true
+	return Outgoing{Item: "cleanup", Method: http.MethodPost, URL: target, Header: hdr, Body: "user=" + formEscape(l.user) + "&token=" + formEscape(l.token)}, true
 }
 
 // formOf returns the form fields a built request carries as a server reads them: its query,

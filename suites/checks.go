@@ -44,14 +44,14 @@ var Checks = []*Check{
 		ID: "login.status-ok", Title: "getUserToken answers valid credentials with HTTP 200",
 		Doc: vendorPage + ", getUserToken", Step: runner.StepLogin,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepLogin)).To(HaveStatus(http.StatusOK), header(t, runner.StepLogin))
+			g.Expect(t.Get(runner.StepLogin)).To(HaveStatus(http.StatusOK), "%s", header(t, runner.StepLogin))
 		},
 	},
 	{
 		ID: "login.json-array", Title: "getUserToken answers with a JSON array",
 		Doc: vendorPage + ", getUserToken: \"Resultado: JSON\", the key \"al final de la lista\"", Step: runner.StepLogin,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepLogin)).To(BeJSONArray(), header(t, runner.StepLogin))
+			g.Expect(t.Get(runner.StepLogin)).To(BeJSONArray(), "%s", header(t, runner.StepLogin))
 		},
 	},
 	{
@@ -66,7 +66,7 @@ var Checks = []*Check{
 			return "the answer is not a JSON array (see login.json-array)"
 		},
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepLogin)).To(HaveTokenLast(), header(t, runner.StepLogin))
+			g.Expect(t.Get(runner.StepLogin)).To(HaveTokenLast(), "%s", header(t, runner.StepLogin))
 		},
 	},
 	{
@@ -74,14 +74,14 @@ var Checks = []*Check{
 		Doc: vendorPage + ", the example key QWRtaW46OTgz… (base64 of Admin:<UUID>)", Step: runner.StepLogin,
 		Pre: needToken,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Token).To(BeUserUUIDToken(t.User), header(t, runner.StepLogin))
+			g.Expect(t.Token).To(BeUserUUIDToken(t.User), "%s", header(t, runner.StepLogin))
 		},
 	},
 	{
 		ID: "login.bad-credentials-zero", Title: "getUserToken answers 0 to credentials that cannot exist",
 		Doc: vendorPage + ", getUserToken: \"Si es Error Respuesta 0\" (asked with a random user name, never the real one: lockout)", Step: runner.StepLoginBad,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepLoginBad)).To(BeZeroAnswer(), header(t, runner.StepLoginBad))
+			g.Expect(t.Get(runner.StepLoginBad)).To(BeZeroAnswer(), "%s", header(t, runner.StepLoginBad))
 		},
 	},
 	{
@@ -89,7 +89,7 @@ var Checks = []*Check{
 		Doc: vendorPage + ", \"uContact usa https por defecto\"",
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
 			for _, ex := range answered(t) {
-				g.Expect(ex).To(BeHTTPS(), header(t, ex.Step))
+				g.Expect(ex).To(BeHTTPS(), "%s", header(t, ex.Step))
 			}
 		},
 	},
@@ -99,7 +99,7 @@ var Checks = []*Check{
 		Pre: needTLS("HTTP/2 is negotiated over TLS (ALPN)"),
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
 			for _, ex := range answered(t) {
-				g.Expect(ex).To(BeHTTP2(), header(t, ex.Step))
+				g.Expect(ex).To(BeHTTP2(), "%s", header(t, ex.Step))
 			}
 		},
 	},
@@ -108,28 +108,28 @@ var Checks = []*Check{
 		ID: "auth.basic-accepted", Title: "a service accepts \"Authorization: Basic <token>\" with the live token",
 		Doc: vendorPage + ", \"'Authorization': 'Basic <APIKey>'\"", Step: runner.StepProbe,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepProbe)).To(BeAccepted(), header(t, runner.StepProbe))
+			g.Expect(t.Get(runner.StepProbe)).To(BeAccepted(), "%s", header(t, runner.StepProbe))
 		},
 	},
 	{
 		ID: "auth.missing-rejected", Title: "a service rejects a request without Authorization",
 		Doc: vendorPage + ", \"Usar el token en el Header Authorization\"", Step: runner.StepProbeNoAuth,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepProbeNoAuth)).To(BeRejected(), header(t, runner.StepProbeNoAuth))
+			g.Expect(t.Get(runner.StepProbeNoAuth)).To(BeRejected(), "%s", header(t, runner.StepProbeNoAuth))
 		},
 	},
 	{
 		ID: "auth.bogus-rejected", Title: "a service rejects a well-formed token that was never issued",
 		Doc: vendorPage + ", \"Autenticarse y obtener un token para la sesión\"", Step: runner.StepProbeBogus,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepProbeBogus)).To(BeRejected(), header(t, runner.StepProbeBogus))
+			g.Expect(t.Get(runner.StepProbeBogus)).To(BeRejected(), "%s", header(t, runner.StepProbeBogus))
 		},
 	},
 	{
 		ID: "logout.ok-one", Title: "EndSession answers 1 for the live token",
 		Doc: vendorPage + ", EndSession: \"Result: 1 OK  0 ERROR\"", Step: runner.StepLogout,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepLogout)).To(BeOneAnswer(), header(t, runner.StepLogout))
+			g.Expect(t.Get(runner.StepLogout)).To(BeOneAnswer(), "%s", header(t, runner.StepLogout))
 		},
 	},
 	{
@@ -142,7 +142,7 @@ var Checks = []*Check{
 			return ""
 		},
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepProbeEnded)).To(BeRejected(), header(t, runner.StepProbeEnded))
+			g.Expect(t.Get(runner.StepProbeEnded)).To(BeRejected(), "%s", header(t, runner.StepProbeEnded))
 		},
 	},
 	{
@@ -155,14 +155,14 @@ var Checks = []*Check{
 			return ""
 		},
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepLogoutRepeat)).To(BeZeroAnswer(), header(t, runner.StepLogoutRepeat))
+			g.Expect(t.Get(runner.StepLogoutRepeat)).To(BeZeroAnswer(), "%s", header(t, runner.StepLogoutRepeat))
 		},
 	},
 	{
 		ID: "logout.bad-token-zero", Title: "EndSession answers 0 for a token that was never issued",
 		Doc: vendorPage + ", EndSession: \"Result: 1 OK  0 ERROR\"", Step: runner.StepLogoutBogus,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(runner.StepLogoutBogus)).To(BeZeroAnswer(), header(t, runner.StepLogoutBogus))
+			g.Expect(t.Get(runner.StepLogoutBogus)).To(BeZeroAnswer(), "%s", header(t, runner.StepLogoutBogus))
 		},
 	},
 }
@@ -179,7 +179,7 @@ func CertValid(minDays int, now func() time.Time) *Check {
 		Pre: needTLS("there is no certificate to judge"),
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
 			ex := answered(t)[0]
-			g.Expect(ex).To(HaveCertValidFor(minDays, now()), header(t, ex.Step))
+			g.Expect(ex).To(HaveCertValidFor(minDays, now()), "%s", header(t, ex.Step))
 		},
 	}
 }
@@ -190,7 +190,7 @@ func LatencyCheck(step runner.Step, budget time.Duration) *Check {
 		ID: "latency." + string(step), Title: fmt.Sprintf("%s answers within %s", stepNames[step], budget),
 		Doc: "the latency budget set with --max-latency", Step: step,
 		Judge: func(g gomega.Gomega, t *runner.Transcript) {
-			g.Expect(t.Get(step)).To(TakeAtMost(budget), header(t, step))
+			g.Expect(t.Get(step)).To(TakeAtMost(budget), "%s", header(t, step))
 		},
 	}
 }

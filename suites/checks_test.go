@@ -311,3 +311,24 @@ func TestSelectionSteps(t *testing.T) {
 		})
 	}
 }
+
+// TestFailureMessageKeepsPercentInURL: the request line of a failure is text, not a format: a URL
+// with %20 in it must come out as sent (a mangled "%!P(MISSING)" would also defeat redaction of
+// what it held).
+func TestFailureMessageKeepsPercentInURL(t *testing.T) {
+	tr := transcript(t, ucsim.FaultLoginStatus)
+	ex := tr.Get(runner.StepLogin)
+	ex.Request.URL += "?p=S3cr3t%20P@ss"
+	for _, c := range suites.Checks {
+		if c.ID != "login.status-ok" {
+			continue
+		}
+		out, msg := evaluate(c, tr)
+		if out != failed {
+			t.Fatalf("login.status-ok with the status fault: %v, want failed", out)
+		}
+		if !strings.Contains(msg, "?p=S3cr3t%20P@ss") || strings.Contains(msg, "MISSING") {
+			t.Errorf("failure message mangles the URL: %q", msg)
+		}
+	}
+}

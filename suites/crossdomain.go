@@ -46,7 +46,7 @@ var CrossdomainChecks = []*CrossdomainCheck{
 		Side: SideForm, Scenario: crossdomain.ScenarioDisposition,
 		Judge: func(g gomega.Gomega, r *crossdomain.Result) {
 			sc := r.Form.Scenario(crossdomain.ScenarioDisposition)
-			g.Expect(sc).To(CallDispositionOnce(crossdomain.DocumentedDisposition(), r.Form.ExpectOrigin), stepHeader(r.Form, sc))
+			g.Expect(sc).To(CallDispositionOnce(crossdomain.DocumentedDisposition(), r.Form.ExpectOrigin), "%s", stepHeader(r.Form, sc))
 		},
 	},
 	{
@@ -55,7 +55,7 @@ var CrossdomainChecks = []*CrossdomainCheck{
 		Side: SideForm, Scenario: crossdomain.ScenarioCloseTab,
 		Judge: func(g gomega.Gomega, r *crossdomain.Result) {
 			sc := r.Form.Scenario(crossdomain.ScenarioCloseTab)
-			g.Expect(sc).To(CallCloseTabOnce(r.Form.ExpectOrigin), stepHeader(r.Form, sc))
+			g.Expect(sc).To(CallCloseTabOnce(r.Form.ExpectOrigin), "%s", stepHeader(r.Form, sc))
 		},
 	},
 	{
@@ -64,7 +64,7 @@ var CrossdomainChecks = []*CrossdomainCheck{
 		Side: SideForm, Scenario: crossdomain.ScenarioUnknown,
 		Judge: func(g gomega.Gomega, r *crossdomain.Result) {
 			sc := r.Form.Scenario(crossdomain.ScenarioUnknown)
-			g.Expect(sc).To(IgnoreEveryMessage(""), fmt.Sprintf("%d malformed messages, each posted from %s by a child frame of the form", len(sc.Steps), r.Form.Sender))
+			g.Expect(sc).To(IgnoreEveryMessage(""), "%s", fmt.Sprintf("%d malformed messages, each posted from %s by a child frame of the form", len(sc.Steps), r.Form.Sender))
 		},
 	},
 	{
@@ -83,7 +83,7 @@ var CrossdomainChecks = []*CrossdomainCheck{
 			for _, st := range sc.Steps {
 				origins[st.From] = true
 			}
-			g.Expect(sc).To(IgnoreEveryMessage(r.Form.ExpectOrigin), fmt.Sprintf("the documented messages, posted from %d other origins than %s by child frames of the form", len(origins), r.Form.ExpectOrigin))
+			g.Expect(sc).To(IgnoreEveryMessage(r.Form.ExpectOrigin), "%s", fmt.Sprintf("the documented messages, posted from %d other origins than %s by child frames of the form", len(origins), r.Form.ExpectOrigin))
 		},
 	},
 	{
@@ -92,7 +92,7 @@ var CrossdomainChecks = []*CrossdomainCheck{
 		Side: SideIframe,
 		Judge: func(g gomega.Gomega, r *crossdomain.Result) {
 			e := r.Embed
-			g.Expect(e).To(PostOneDocumentedMessage(e.ExpectTargetOrigin), fmt.Sprintf("%s, in %s (served at %s)", e.Action, e.Page, e.URL))
+			g.Expect(e).To(PostOneDocumentedMessage(e.ExpectTargetOrigin), "%s", fmt.Sprintf("%s, in %s (served at %s)", e.Action, e.Page, e.URL))
 		},
 	},
 }
