@@ -15,8 +15,6 @@ import (
 	"testing"
 )
 
-var update = goldenflag.Update
-
 // The fixtures are realistic exports with a secret in every place Postman puts one. gen.py wrote
 // them (python3 testdata/import/gen.py, from that folder); the tests only read them.
 var fixtures = []string{
@@ -37,41 +35,10 @@ func readFixture(t testing.TB, name string) []byte {
 // golden compares got with testdata/import/golden/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "import", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./collections -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./collections -update rewrites it; review the diff):\n%s", name, firstDiff(string(want), string(got)))
-	}
+	goldenflag.Assert(t, filepath.Join("testdata", "import", "golden", name), got)
 }
 
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, a, b)
-		}
-	}
-	return "(same lines)"
-}
+func firstDiff(want, got string) string { return goldenflag.Diff(want, got) }
 
 func scrubbedText(list []Scrubbed) []byte {
 	var b bytes.Buffer
