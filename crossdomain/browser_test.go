@@ -31,9 +31,6 @@ func TestMain(m *testing.M) {
 	if session != nil {
 		_ = session.Close()
 	}
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
-	}
 	os.Exit(code)
 }
 

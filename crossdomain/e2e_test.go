@@ -2,47 +2,26 @@ package crossdomain_test
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
 // End-to-end: the real binary, run as a user would (a browser of its own per run), with a
 // TMPDIR of its own so that the test sees whether the browser's profile folder is left behind.
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binPath string
-	binErr  error
-)
-
+// uccheckBinary is the binary built once for every end-to-end package of the run.
 func uccheckBinary(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "uccheck-e2e-")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "uccheck")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/uccheck/uccheck/cmd/uccheck").CombinedOutput()
-		if err != nil {
-			binErr = errors.New("go build: " + err.Error() + "\n" + string(out))
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
+	return testutil.Uccheck(t)
 }
 
 type cliRun struct {
@@ -119,41 +98,9 @@ func processesMentioning(s string) []string {
 	return out
 }
 
-// junitDoc is an independent reader of our JUnit output.
-type junitDoc struct {
-	XMLName xml.Name `xml:"testsuites"`
-	Suites  []struct {
-		Name     string `xml:"name,attr"`
-		Tests    int    `xml:"tests,attr"`
-		Failures int    `xml:"failures,attr"`
-		Errors   int    `xml:"errors,attr"`
-		Cases    []struct {
-			Name    string `xml:"name,attr"`
-			Failure *struct {
-				Message string `xml:"message,attr"`
-				Text    string `xml:",chardata"`
-			} `xml:"failure"`
-			Error *struct {
-				Type    string `xml:"type,attr"`
-				Message string `xml:"message,attr"`
-			} `xml:"error"`
-			Skipped *struct {
-				Message string `xml:"message,attr"`
-			} `xml:"skipped"`
-		} `xml:"testcase"`
-	} `xml:"testsuite"`
-}
-
-func readJUnit(t *testing.T, path string) junitDoc {
+func readJUnit(t *testing.T, path string) *testutil.JUnit {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc junitDoc
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("the JUnit report does not parse: %v\n%s", err, data)
-	}
+	doc := testutil.ReadJUnit(t, path)
 	if len(doc.Suites) != 1 {
 		t.Fatalf("%d test suites, want 1", len(doc.Suites))
 	}

@@ -3,7 +3,6 @@ package main_test
 import (
 	"encoding/json"
 	"encoding/pem"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,17 +16,14 @@ import (
 	"time"
 
 	"github.com/uccheck/uccheck/cmd/uccheck/cli"
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
 // readSuites parses a JUnit file with several <testsuite> (the independent reader's structs).
 func readSuites(t *testing.T, path string) []junitSuite {
 	t.Helper()
-	var doc junitDoc
-	if err := xml.Unmarshal([]byte(readFile(t, path)), &doc); err != nil {
-		t.Fatalf("the JUnit report does not parse: %v", err)
-	}
-	return doc.Suites
+	return testutil.ReadJUnit(t, path).Suites
 }
 
 func failedIn(s junitSuite) []string {

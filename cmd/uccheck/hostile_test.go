@@ -19,7 +19,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,31 +28,10 @@ import (
 // hostilePassword is recognisable and needs escaping in URLs, JSON and Go strings.
 const hostilePassword = `S3cr3t P@ss/ñ+&="w0rd`
 
-var (
-	hostileBinOnce sync.Once
-	hostileBinPath string
-	hostileBinErr  error
-)
-
-// hostileBinary builds uccheck once for these tests.
+// hostileBinary is the binary the other end-to-end tests run.
 func hostileBinary(t *testing.T) string {
 	t.Helper()
-	hostileBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "uccheck-hostile-bin-")
-		if err != nil {
-			hostileBinErr = err
-			return
-		}
-		hostileBinPath = filepath.Join(dir, "uccheck")
-		out, err := exec.Command("go", "build", "-o", hostileBinPath, ".").CombinedOutput()
-		if err != nil {
-			hostileBinErr = errors.New(string(out))
-		}
-	})
-	if hostileBinErr != nil {
-		t.Fatalf("building uccheck: %v", hostileBinErr)
-	}
-	return hostileBinPath
+	return binary
 }
 
 // hostileResult is everything one uccheck run wrote, and how it ended.
