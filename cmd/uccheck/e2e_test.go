@@ -41,6 +41,9 @@ func buildAndRun(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: building uccheck:", err)
 		return 1
 	}
+	// The hostile trickle sends a byte per interval: fast enough that a short --timeout is hit
+	// soon. Set once, before any test starts a simulator, as the tests run in parallel.
+	ucsim.TrickleInterval = 50 * time.Millisecond
 	return m.Run()
 }
 
@@ -159,6 +162,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestCleanSimulator(t *testing.T) {
+	t.Parallel()
 	sim := ucsim.New(ucsim.Options{Password: testPassword})
 	defer sim.Close()
 	dir := t.TempDir()
@@ -187,6 +191,7 @@ func TestCleanSimulator(t *testing.T) {
 }
 
 func TestBuiltinSimulator(t *testing.T) {
+	t.Parallel()
 	junit := filepath.Join(t.TempDir(), "report.xml")
 	res := runUC(t, nil, "run", "--junit", junit)
 	if res.code != 0 {
@@ -215,6 +220,7 @@ func TestBuiltinSimulator(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -270,6 +276,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	malformed := filepath.Join(dir, "broken.postman_collection.json")
 	if err := os.WriteFile(malformed, []byte("{\n  \"info\": {\n    \"name\": \"x\",\n  }\n}\n"), 0o644); err != nil {
@@ -316,6 +323,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestSkipSendsNoBadLogin(t *testing.T) {
+	t.Parallel()
 	sim := ucsim.New(ucsim.Options{Password: testPassword})
 	defer sim.Close()
 	dir := t.TempDir()
@@ -350,6 +358,7 @@ func TestSkipSendsNoBadLogin(t *testing.T) {
 }
 
 func TestSkipAndOnly(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		fault    []ucsim.Fault
@@ -493,6 +502,7 @@ func TestInterrupt(t *testing.T) {
 }
 
 func TestJUnitReplacedAtomically(t *testing.T) {
+	t.Parallel()
 	sim := ucsim.New(ucsim.Options{Password: testPassword})
 	defer sim.Close()
 	caDir, reportDir, tmpDir := t.TempDir(), t.TempDir(), t.TempDir()

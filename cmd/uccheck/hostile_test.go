@@ -135,7 +135,7 @@ func assertNoSecrets(t *testing.T, sim *ucsim.Server, r hostileResult) {
 }
 
 func TestHostileServers(t *testing.T) {
-	ucsim.TrickleInterval = 50 * time.Millisecond
+	t.Parallel()
 	cases := []struct {
 		fault   ucsim.Fault
 		extra   []string
@@ -163,6 +163,7 @@ func TestHostileServers(t *testing.T) {
 	for _, tc := range cases {
 		name := string(tc.fault) + strings.Join(tc.extra, "")
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			sim := ucsim.New(ucsim.Options{Password: hostilePassword, Faults: []ucsim.Fault{tc.fault}})
 			defer sim.Close()
 			r := runAgainst(t, sim, sim.CAPEM(), tc.extra...)
@@ -196,10 +197,11 @@ func TestHostileServers(t *testing.T) {
 // in every byte uccheck wrote: stdout, stderr (the verbose transcript), and the JUnit, JSON, HTML,
 // HAR and step summary reports.
 func TestSecretsNeverWritten(t *testing.T) {
-	ucsim.TrickleInterval = 50 * time.Millisecond
+	t.Parallel()
 	faults := append(append([]ucsim.Fault{""}, ucsim.Faults...), ucsim.HostileFaults...)
 	for _, f := range faults {
 		t.Run("fault="+string(f), func(t *testing.T) {
+			t.Parallel()
 			var fs []ucsim.Fault
 			if f != "" {
 				fs = []ucsim.Fault{f}
@@ -255,6 +257,7 @@ func (ca *testCA) leaf(t *testing.T, notAfter time.Time, ips []net.IP, dns []str
 }
 
 func TestTLSFailures(t *testing.T) {
+	t.Parallel()
 	ca := newTestCA(t)
 	loopback := []net.IP{net.ParseIP("127.0.0.1")}
 	cases := []struct {
@@ -274,6 +277,7 @@ func TestTLSFailures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			sim := ucsim.New(ucsim.Options{Password: hostilePassword, Certificate: tc.cert})
 			defer sim.Close()
 			var extra []string
