@@ -124,6 +124,7 @@ const (
 // fails exactly the checks of the behaviour it breaks, with a message that shows expected vs
 // actual.
 func TestSimulatorPages(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	type pageCase struct {
 		page  string
@@ -227,6 +228,7 @@ func TestSimulatorPages(t *testing.T) {
 // TestFormWithoutExpectedOrigin: the messages come from another loopback origin, the origin check
 // is skipped with the way to run it, and a form that checks its origin gets a hint.
 func TestFormWithoutExpectedOrigin(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	r := &crossdomain.Result{Form: s.CheckForm(context.Background(), crossdomain.FormOptions{Page: simPage(t, "form-vendor")})}
 	v := verdicts(r)
@@ -247,6 +249,7 @@ func TestFormWithoutExpectedOrigin(t *testing.T) {
 
 // TestFilePage serves a form from a file, with a script beside it, as the CLI's --form FILE does.
 func TestFilePage(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	dir := t.TempDir()
 	ref, _ := ucsim.LookupCrossdomainPage("form-swapped-args")
@@ -277,6 +280,7 @@ func TestFilePage(t *testing.T) {
 // TestURLPage fetches the form through the harness's proxy, as --form URL does; a page that
 // cannot be fetched is an error, not a failure.
 func TestURLPage(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Frame-Options", "DENY") // dropped by the proxy: uContact embeds the form
@@ -311,6 +315,7 @@ func TestURLPage(t *testing.T) {
 
 // TestEmbedEval makes the page post with a script instead of a click: CLOSE_TAB is documented too.
 func TestEmbedEval(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	r := &crossdomain.Result{Embed: s.CheckEmbed(context.Background(), crossdomain.EmbedOptions{
 		Page: simPage(t, "iframe"), Eval: "document.getElementById('close').click()",
@@ -333,6 +338,7 @@ func TestEmbedEval(t *testing.T) {
 // TestEmbedToTopAndErrors: a page that posts to window.top (the agent window) instead of its
 // parent, and throws, fails with both in the message.
 func TestEmbedToTopAndErrors(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	dir := t.TempDir()
 	page := `<!doctype html><button id="save">Save</button><script>

@@ -108,6 +108,7 @@ func readJUnit(t *testing.T, path string) *testutil.JUnit {
 }
 
 func TestCLIReferencePages(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	junit := filepath.Join(t.TempDir(), "crossdomain.xml")
 	r := runUccheck(t, "crossdomain", "--junit", junit)
@@ -134,6 +135,7 @@ func TestCLIReferencePages(t *testing.T) {
 }
 
 func TestCLIFaults(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	dir := t.TempDir()
 	junit, shots := filepath.Join(dir, "crossdomain.xml"), filepath.Join(dir, "shots")
@@ -178,6 +180,7 @@ func TestCLIFaults(t *testing.T) {
 }
 
 func TestCLIFormFile(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	page, _ := ucsim.LookupCrossdomainPage("form-vendor")
 	file := filepath.Join(t.TempDir(), "form.html")
@@ -202,6 +205,7 @@ func TestCLIFormFile(t *testing.T) {
 
 // TestCLINoBrowser: a browser that cannot be started makes every check an error and exits 3.
 func TestCLINoBrowser(t *testing.T) {
+	t.Parallel()
 	junit := filepath.Join(t.TempDir(), "crossdomain.xml")
 	r := runUccheck(t, "crossdomain", "--chromium", "/nonexistent/chromium", "--junit", junit)
 	if r.code != 3 {
@@ -218,12 +222,13 @@ func TestCLINoBrowser(t *testing.T) {
 // TestCLIUnreachable: a form that cannot be fetched and an iframe page without the element to
 // click are errors (exit 3), not failures.
 func TestCLIUnreachable(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	file := filepath.Join(t.TempDir(), "crm.html")
 	if err := os.WriteFile(file, []byte(`<!doctype html><p>no button here</p>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := runUccheck(t, "crossdomain", "--form", "http://127.0.0.1:1/form.html", "--embed", file, "--click", "#save", "--timeout", "3s")
+	r := runUccheck(t, "crossdomain", "--form", "http://127.0.0.1:1/form.html", "--embed", file, "--click", "#save", "--timeout", "1s")
 	if r.code != 3 {
 		t.Fatalf("exit %d, want 3\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -231,7 +236,7 @@ func TestCLIUnreachable(t *testing.T) {
 		"! " + dispositionCall,
 		"error (could not ask): http://127.0.0.1:1/form.html could not be fetched",
 		"! " + messageShape,
-		`error (could not ask): no element of the page matches "#save" (waited 3s)`,
+		`error (could not ask): no element of the page matches "#save" (waited 1s)`,
 		"5 checks: 0 passed, 0 failed, 5 errors, 0 skipped",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -242,6 +247,7 @@ func TestCLIUnreachable(t *testing.T) {
 }
 
 func TestCLIUsage(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "page.html")
 	if err := os.WriteFile(file, []byte("<!doctype html>"), 0o644); err != nil {
 		t.Fatal(err)
