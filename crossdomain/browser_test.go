@@ -53,6 +53,7 @@ func chromiumPath() (string, string) {
 // needChromium skips the test when no browser is installed.
 func needChromium(t *testing.T) string {
 	t.Helper()
+	skipShort(t)
 	p, why := chromiumPath()
 	if p == "" {
 		t.Skipf("skipping: this test drives a real browser and %s", why)
@@ -60,9 +61,19 @@ func needChromium(t *testing.T) string {
 	return p
 }
 
+// skipShort skips a test that drives a real browser under -short: those take most of this
+// package's time (a few seconds of CPU per page); CI runs them in full.
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: this test drives a real browser")
+	}
+}
+
 // shared returns the session the tests share, started on first use.
 func shared(t *testing.T) *crossdomain.Session {
 	t.Helper()
+	skipShort(t)
 	sessionOnce.Do(func() {
 		p, why := chromiumPath()
 		if p == "" {

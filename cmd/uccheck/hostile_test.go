@@ -197,6 +197,9 @@ func TestHostileServers(t *testing.T) {
 // in every byte uccheck wrote: stdout, stderr (the verbose transcript), and the JUnit, JSON, HTML,
 // HAR and step summary reports.
 func TestSecretsNeverWritten(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: every fault, verbose, with every report (TestHostileServers and TestFaults still look for secrets)")
+	}
 	t.Parallel()
 	faults := append(append([]ucsim.Fault{""}, ucsim.Faults...), ucsim.HostileFaults...)
 	for _, f := range faults {
