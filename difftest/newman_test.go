@@ -83,7 +83,7 @@ func TestCollectionsAgainstNewman(t *testing.T) {
 	dir := filepath.Join(root, "testdata", "postman")
 
 	sim := ucsim.New(ucsim.Options{})
-	defer sim.Close()
+	t.Cleanup(sim.Close) // after the parallel cases, not when this function returns
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, sim.CAPEM(), 0o644); err != nil {
 		t.Fatal(err)
@@ -92,6 +92,7 @@ func TestCollectionsAgainstNewman(t *testing.T) {
 
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each case has its own sessions and folder; Newman mostly waits on Node's start
 			out := t.TempDir()
 			want := runNewman(t, newman, dir, out, host, sim, c)
 			got := runUccheck(t, bin, dir, out, ca, sim, c)
