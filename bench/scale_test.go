@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/uccheck/uccheck/cmd/uccheck/cli"
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
@@ -99,23 +99,7 @@ func TestScale(t *testing.T) {
 			t.Errorf("%s: %d sessions left open", s.URL, n)
 		}
 	}
-	var doc struct {
-		Suites []struct {
-			Name  string `xml:"name,attr"`
-			Cases []struct {
-				Name    string    `xml:"name,attr"`
-				Failure *struct{} `xml:"failure"`
-				Error   *struct{} `xml:"error"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	data, err := os.ReadFile(junit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := testutil.ReadJUnit(t, junit)
 	if len(doc.Suites) != tenants {
 		t.Fatalf("%d testsuites, want %d", len(doc.Suites), tenants)
 	}
@@ -143,5 +127,14 @@ func TestScale(t *testing.T) {
 	}
 	t.Logf("%d tenants, --parallel 16: wall %s (%.1f ms per tenant), peak heap in use %.1f MiB, live heap after the run %.1f MiB, peak goroutines %d (now %d), JUnit %d KiB",
 		tenants, wall.Round(time.Millisecond), float64(wall.Microseconds())/1000/float64(tenants), float64(peakHeap)/(1<<20),
-		float64(after.HeapAlloc)/(1<<20), peakG, runtime.NumGoroutine(), len(data)>>10)
+		float64(after.HeapAlloc)/(1<<20), peakG, runtime.NumGoroutine(), fileSize(t, junit)>>10)
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
 }

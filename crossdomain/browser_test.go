@@ -31,9 +31,6 @@ func TestMain(m *testing.M) {
 	if session != nil {
 		_ = session.Close()
 	}
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
-	}
 	os.Exit(code)
 }
 
@@ -56,6 +53,7 @@ func chromiumPath() (string, string) {
 // needChromium skips the test when no browser is installed.
 func needChromium(t *testing.T) string {
 	t.Helper()
+	skipShort(t)
 	p, why := chromiumPath()
 	if p == "" {
 		t.Skipf("skipping: this test drives a real browser and %s", why)
@@ -63,9 +61,19 @@ func needChromium(t *testing.T) string {
 	return p
 }
 
+// skipShort skips a test that drives a real browser under -short: those take most of this
+// package's time (a few seconds of CPU per page); CI runs them in full.
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: this test drives a real browser")
+	}
+}
+
 // shared returns the session the tests share, started on first use.
 func shared(t *testing.T) *crossdomain.Session {
 	t.Helper()
+	skipShort(t)
 	sessionOnce.Do(func() {
 		p, why := chromiumPath()
 		if p == "" {
@@ -127,6 +135,7 @@ const (
 // fails exactly the checks of the behaviour it breaks, with a message that shows expected vs
 // actual.
 func TestSimulatorPages(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	type pageCase struct {
 		page  string
@@ -230,6 +239,7 @@ func TestSimulatorPages(t *testing.T) {
 // TestFormWithoutExpectedOrigin: the messages come from another loopback origin, the origin check
 // is skipped with the way to run it, and a form that checks its origin gets a hint.
 func TestFormWithoutExpectedOrigin(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	r := &crossdomain.Result{Form: s.CheckForm(context.Background(), crossdomain.FormOptions{Page: simPage(t, "form-vendor")})}
 	v := verdicts(r)
@@ -250,6 +260,7 @@ func TestFormWithoutExpectedOrigin(t *testing.T) {
 
 // TestFilePage serves a form from a file, with a script beside it, as the CLI's --form FILE does.
 func TestFilePage(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	dir := t.TempDir()
 	ref, _ := ucsim.LookupCrossdomainPage("form-swapped-args")
@@ -280,6 +291,7 @@ func TestFilePage(t *testing.T) {
 // TestURLPage fetches the form through the harness's proxy, as --form URL does; a page that
 // cannot be fetched is an error, not a failure.
 func TestURLPage(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Frame-Options", "DENY") // dropped by the proxy: uContact embeds the form
@@ -314,6 +326,7 @@ func TestURLPage(t *testing.T) {
 
 // TestEmbedEval makes the page post with a script instead of a click: CLOSE_TAB is documented too.
 func TestEmbedEval(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	r := &crossdomain.Result{Embed: s.CheckEmbed(context.Background(), crossdomain.EmbedOptions{
 		Page: simPage(t, "iframe"), Eval: "document.getElementById('close').click()",
@@ -336,6 +349,7 @@ func TestEmbedEval(t *testing.T) {
 // TestEmbedToTopAndErrors: a page that posts to window.top (the agent window) instead of its
 // parent, and throws, fails with both in the message.
 func TestEmbedToTopAndErrors(t *testing.T) {
+	t.Parallel()
 	s := shared(t)
 	dir := t.TempDir()
 	page := `<!doctype html><button id="save">Save</button><script>

@@ -2,47 +2,26 @@ package crossdomain_test
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
 // End-to-end: the real binary, run as a user would (a browser of its own per run), with a
 // TMPDIR of its own so that the test sees whether the browser's profile folder is left behind.
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binPath string
-	binErr  error
-)
-
+// uccheckBinary is the binary built once for every end-to-end package of the run.
 func uccheckBinary(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "uccheck-e2e-")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "uccheck")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/uccheck/uccheck/cmd/uccheck").CombinedOutput()
-		if err != nil {
-			binErr = errors.New("go build: " + err.Error() + "\n" + string(out))
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
+	return testutil.Uccheck(t)
 }
 
 type cliRun struct {
@@ -119,41 +98,9 @@ func processesMentioning(s string) []string {
 	return out
 }
 
-// junitDoc is an independent reader of our JUnit output.
-type junitDoc struct {
-	XMLName xml.Name `xml:"testsuites"`
-	Suites  []struct {
-		Name     string `xml:"name,attr"`
-		Tests    int    `xml:"tests,attr"`
-		Failures int    `xml:"failures,attr"`
-		Errors   int    `xml:"errors,attr"`
-		Cases    []struct {
-			Name    string `xml:"name,attr"`
-			Failure *struct {
-				Message string `xml:"message,attr"`
-				Text    string `xml:",chardata"`
-			} `xml:"failure"`
-			Error *struct {
-				Type    string `xml:"type,attr"`
-				Message string `xml:"message,attr"`
-			} `xml:"error"`
-			Skipped *struct {
-				Message string `xml:"message,attr"`
-			} `xml:"skipped"`
-		} `xml:"testcase"`
-	} `xml:"testsuite"`
-}
-
-func readJUnit(t *testing.T, path string) junitDoc {
+func readJUnit(t *testing.T, path string) *testutil.JUnit {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc junitDoc
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("the JUnit report does not parse: %v\n%s", err, data)
-	}
+	doc := testutil.ReadJUnit(t, path)
 	if len(doc.Suites) != 1 {
 		t.Fatalf("%d test suites, want 1", len(doc.Suites))
 	}
@@ -161,6 +108,7 @@ func readJUnit(t *testing.T, path string) junitDoc {
 }
 
 func TestCLIReferencePages(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	junit := filepath.Join(t.TempDir(), "crossdomain.xml")
 	r := runUccheck(t, "crossdomain", "--junit", junit)
@@ -187,6 +135,7 @@ func TestCLIReferencePages(t *testing.T) {
 }
 
 func TestCLIFaults(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	dir := t.TempDir()
 	junit, shots := filepath.Join(dir, "crossdomain.xml"), filepath.Join(dir, "shots")
@@ -231,6 +180,7 @@ func TestCLIFaults(t *testing.T) {
 }
 
 func TestCLIFormFile(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	page, _ := ucsim.LookupCrossdomainPage("form-vendor")
 	file := filepath.Join(t.TempDir(), "form.html")
@@ -255,6 +205,7 @@ func TestCLIFormFile(t *testing.T) {
 
 // TestCLINoBrowser: a browser that cannot be started makes every check an error and exits 3.
 func TestCLINoBrowser(t *testing.T) {
+	t.Parallel()
 	junit := filepath.Join(t.TempDir(), "crossdomain.xml")
 	r := runUccheck(t, "crossdomain", "--chromium", "/nonexistent/chromium", "--junit", junit)
 	if r.code != 3 {
@@ -271,12 +222,13 @@ func TestCLINoBrowser(t *testing.T) {
 // TestCLIUnreachable: a form that cannot be fetched and an iframe page without the element to
 // click are errors (exit 3), not failures.
 func TestCLIUnreachable(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	file := filepath.Join(t.TempDir(), "crm.html")
 	if err := os.WriteFile(file, []byte(`<!doctype html><p>no button here</p>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := runUccheck(t, "crossdomain", "--form", "http://127.0.0.1:1/form.html", "--embed", file, "--click", "#save", "--timeout", "3s")
+	r := runUccheck(t, "crossdomain", "--form", "http://127.0.0.1:1/form.html", "--embed", file, "--click", "#save", "--timeout", "1s")
 	if r.code != 3 {
 		t.Fatalf("exit %d, want 3\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -284,7 +236,7 @@ func TestCLIUnreachable(t *testing.T) {
 		"! " + dispositionCall,
 		"error (could not ask): http://127.0.0.1:1/form.html could not be fetched",
 		"! " + messageShape,
-		`error (could not ask): no element of the page matches "#save" (waited 3s)`,
+		`error (could not ask): no element of the page matches "#save" (waited 1s)`,
 		"5 checks: 0 passed, 0 failed, 5 errors, 0 skipped",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -295,6 +247,7 @@ func TestCLIUnreachable(t *testing.T) {
 }
 
 func TestCLIUsage(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "page.html")
 	if err := os.WriteFile(file, []byte("<!doctype html>"), 0o644); err != nil {
 		t.Fatal(err)

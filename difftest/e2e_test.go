@@ -3,54 +3,21 @@ package difftest
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
-
-// uccheckBin builds the real binary once per test process.
+// uccheckBin is the binary built once for every end-to-end package of the run.
 func uccheckBin(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		root, _ := filepath.Abs("..")
-		dir, err := os.MkdirTemp("", "uccheck-e2e-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "uccheck")
-		cmd := exec.Command(goTool(), "build", "-o", binPath, "./cmd/uccheck")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = err
-			t.Logf("%s", out)
-		}
-	})
-	if binErr != nil {
-		t.Fatalf("building uccheck: %v", binErr)
-	}
-	return binPath
+	return testutil.Uccheck(t)
 }
 
 // uccheck runs the binary with args against sim (nil: no --base-url) and returns its output and
@@ -134,11 +101,7 @@ func TestFolderPassWithIterationData(t *testing.T) {
 	if sim.LiveSessions() != 0 {
 		t.Errorf("%d sessions left open", sim.LiveSessions())
 	}
-	var doc junitDoc
-	data, _ := os.ReadFile(junit)
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := testutil.ReadJUnit(t, junit)
 	names := map[string]string{}
 	for _, tc := range doc.Suites[0].Cases {
 		st := "passed"
@@ -165,11 +128,7 @@ func TestScriptErrorIsAJUnitError(t *testing.T) {
 	if code != 3 {
 		t.Errorf("exit %d, want 3 (an error, no failure)\n%s", code, out)
 	}
-	data, _ := os.ReadFile(junit)
-	var doc junitDoc
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := testutil.ReadJUnit(t, junit)
 	found := false
 	for _, tc := range doc.Suites[0].Cases {
 		if tc.Name == "Writes / broken script › script error" && tc.Error != nil {
@@ -182,6 +141,7 @@ func TestScriptErrorIsAJUnitError(t *testing.T) {
 		}
 	}
 	if !found {
+		data, _ := os.ReadFile(junit)
 		t.Errorf("no <error> testcase for the script error:\n%s", data)
 	}
 }
@@ -231,18 +191,4 @@ func TestLoadTimeErrorsExit2BeforeSending(t *testing.T) {
 			}
 		})
 	}
-}
-
-// junitDoc is an independent reader of uccheck's JUnit XML.
-type junitDoc struct {
-	Suites []struct {
-		Cases []struct {
-			Name    string    `xml:"name,attr"`
-			Failure *struct{} `xml:"failure"`
-			Error   *struct {
-				Message string `xml:"message,attr"`
-			} `xml:"error"`
-			Skipped *struct{} `xml:"skipped"`
-		} `xml:"testcase"`
-	} `xml:"testsuite"`
 }

@@ -8,7 +8,6 @@ package difftest
 import (
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
@@ -83,7 +83,7 @@ func TestCollectionsAgainstNewman(t *testing.T) {
 	dir := filepath.Join(root, "testdata", "postman")
 
 	sim := ucsim.New(ucsim.Options{})
-	defer sim.Close()
+	t.Cleanup(sim.Close) // after the parallel cases, not when this function returns
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, sim.CAPEM(), 0o644); err != nil {
 		t.Fatal(err)
@@ -92,6 +92,7 @@ func TestCollectionsAgainstNewman(t *testing.T) {
 
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each case has its own sessions and folder; Newman mostly waits on Node's start
 			out := t.TempDir()
 			want := runNewman(t, newman, dir, out, host, sim, c)
 			got := runUccheck(t, bin, dir, out, ca, sim, c)
@@ -250,24 +251,6 @@ func runNewman(t *testing.T, newman, dir, out, host string, sim *ucsim.Server, c
 	return out2
 }
 
-// junit is an independent reader of uccheck's JUnit XML (decode what we emit).
-type junit struct {
-	Suites []struct {
-		Cases []struct {
-			Name       string `xml:"name,attr"`
-			Properties []struct {
-				Name  string `xml:"name,attr"`
-				Value string `xml:"value,attr"`
-			} `xml:"properties>property"`
-			Failure *struct{} `xml:"failure"`
-			Error   *struct {
-				Message string `xml:"message,attr"`
-			} `xml:"error"`
-			Skipped *struct{} `xml:"skipped"`
-		} `xml:"testcase"`
-	} `xml:"testsuite"`
-}
-
 func runUccheck(t *testing.T, bin, dir, out, ca string, sim *ucsim.Server, c dcase) []outcome {
 	t.Helper()
 	report := filepath.Join(out, "uccheck.xml")
@@ -284,14 +267,10 @@ func runUccheck(t *testing.T, bin, dir, out, ca string, sim *ucsim.Server, c dca
 	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
 		t.Fatalf("uccheck: %v (want exit 1: the collections hold failing tests)\n%s", err, b)
 	}
-	data, err := os.ReadFile(report)
-	if err != nil {
+	if _, err := os.Stat(report); err != nil {
 		t.Fatalf("uccheck wrote no JUnit report: %v\n%s", err, b)
 	}
-	var doc junit
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("uccheck's JUnit: %v", err)
-	}
+	doc := testutil.ReadJUnit(t, report)
 	var got []outcome
 	for _, s := range doc.Suites {
 		for _, tc := range s.Cases {

@@ -3,7 +3,6 @@ package reports_test
 import (
 	"bytes"
 	goldenflag "github.com/uccheck/uccheck/internal/golden"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,24 +11,10 @@ import (
 	"github.com/uccheck/uccheck/reports"
 )
 
-var update = goldenflag.Update
-
 // golden compares got with testdata/<name>, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./reports -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (rerun with -update and review the diff):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenflag.Assert(t, filepath.Join("testdata", name), got)
 }
 
 func result(id, title string, o reports.Outcome, latency time.Duration, msg string) reports.Result {

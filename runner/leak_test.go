@@ -34,6 +34,9 @@ func settle(limit int) int {
 // TestNoLeaksAfterManyRuns runs the flow many times in one process, against good, failing and
 // silent servers, and checks that goroutines and file descriptors come back to where they were.
 func TestNoLeaksAfterManyRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the leak test waits for goroutines and descriptors to settle between 60 runs")
+	}
 	roles, err := collections.Embedded().Roles()
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"maps"
@@ -25,10 +24,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
-// binary is the uccheck binary TestMain builds.
+// binary is the uccheck binary TestMain gets from testutil (built once per go test ./... run).
 var binary string
 
 func TestMain(m *testing.M) {
@@ -36,19 +36,14 @@ func TestMain(m *testing.M) {
 }
 
 func buildAndRun(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "uccheck-e2e-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	binary = filepath.Join(dir, "uccheck")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	var err error
+	if binary, err = testutil.UccheckPath(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: building uccheck:", err)
 		return 1
 	}
+	// The hostile trickle sends a byte per interval: fast enough that a short --timeout is hit
+	// soon. Set once, before any test starts a simulator, as the tests run in parallel.
+	ucsim.TrickleInterval = 50 * time.Millisecond
 	return m.Run()
 }
 
@@ -167,6 +162,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestCleanSimulator(t *testing.T) {
+	t.Parallel()
 	sim := ucsim.New(ucsim.Options{Password: testPassword})
 	defer sim.Close()
 	dir := t.TempDir()
@@ -195,6 +191,7 @@ func TestCleanSimulator(t *testing.T) {
 }
 
 func TestBuiltinSimulator(t *testing.T) {
+	t.Parallel()
 	junit := filepath.Join(t.TempDir(), "report.xml")
 	res := runUC(t, nil, "run", "--junit", junit)
 	if res.code != 0 {
@@ -223,6 +220,7 @@ func TestBuiltinSimulator(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -278,6 +276,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	malformed := filepath.Join(dir, "broken.postman_collection.json")
 	if err := os.WriteFile(malformed, []byte("{\n  \"info\": {\n    \"name\": \"x\",\n  }\n}\n"), 0o644); err != nil {
@@ -324,6 +323,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestSkipSendsNoBadLogin(t *testing.T) {
+	t.Parallel()
 	sim := ucsim.New(ucsim.Options{Password: testPassword})
 	defer sim.Close()
 	dir := t.TempDir()
@@ -358,6 +358,7 @@ func TestSkipSendsNoBadLogin(t *testing.T) {
 }
 
 func TestSkipAndOnly(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		fault    []ucsim.Fault
@@ -501,6 +502,7 @@ func TestInterrupt(t *testing.T) {
 }
 
 func TestJUnitReplacedAtomically(t *testing.T) {
+	t.Parallel()
 	sim := ucsim.New(ucsim.Options{Password: testPassword})
 	defer sim.Close()
 	caDir, reportDir, tmpDir := t.TempDir(), t.TempDir(), t.TempDir()
@@ -649,56 +651,21 @@ func consoleOutcomes(t *testing.T, stdout string) map[string]string {
 
 // ---- reading JUnit, independently of the reporter that wrote it ----
 
-type junitDoc struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
+// junitDoc is testutil's independent JUnit reader, with this package's lookups.
+type junitDoc struct{ *testutil.JUnit }
 
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
-}
-
-type junitProperty struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitCase struct {
-	Name    string        `xml:"name,attr"`
-	Failure *junitMessage `xml:"failure"`
-	Error   *junitMessage `xml:"error"`
-	Skipped *junitMessage `xml:"skipped"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
+type (
+	junitSuite = testutil.JUnitSuite
+	junitCase  = testutil.JUnitCase
+)
 
 func readJUnit(t *testing.T, path string) *junitDoc {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("the JUnit report: %v", err)
-	}
-	var doc junitDoc
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("the JUnit report does not parse: %v\n%s", err, data)
-	}
+	doc := testutil.ReadJUnit(t, path)
 	if len(doc.Suites) != 1 {
 		t.Fatalf("the JUnit report has %d <testsuite>, want 1", len(doc.Suites))
 	}
-	return &doc
+	return &junitDoc{doc}
 }
 
 var caseIDRE = regexp.MustCompile(`^\[([a-z0-9-]+\.[a-z0-9.-]+)\] `)

@@ -3,7 +3,6 @@ package main_test
 import (
 	"encoding/json"
 	"encoding/pem"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,17 +16,14 @@ import (
 	"time"
 
 	"github.com/uccheck/uccheck/cmd/uccheck/cli"
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/ucsim"
 )
 
 // readSuites parses a JUnit file with several <testsuite> (the independent reader's structs).
 func readSuites(t *testing.T, path string) []junitSuite {
 	t.Helper()
-	var doc junitDoc
-	if err := xml.Unmarshal([]byte(readFile(t, path)), &doc); err != nil {
-		t.Fatalf("the JUnit report does not parse: %v", err)
-	}
-	return doc.Suites
+	return testutil.ReadJUnit(t, path).Suites
 }
 
 func failedIn(s junitSuite) []string {
@@ -43,6 +39,7 @@ func failedIn(s junitSuite) []string {
 // TestManyTargets runs three tenants from a domains file (a clean one, one that does not revoke
 // ended tokens, a slow one), each with its own password variable, with every report format.
 func TestManyTargets(t *testing.T) {
+	t.Parallel()
 	clean := ucsim.New(ucsim.Options{Password: "pw-clean-1234"})
 	broken := ucsim.New(ucsim.Options{Password: "pw-broken-5678", Faults: []ucsim.Fault{ucsim.FaultNoRevocation}})
 	slow := ucsim.New(ucsim.Options{Password: "pw-slow-9012", Latency: 20 * time.Millisecond})
@@ -197,6 +194,7 @@ func TestManyTargets(t *testing.T) {
 // TestShardsAndMerge splits ten tenants (path prefixes on one simulator) into three shards: each
 // tenant lands in exactly one, always the same, and merge-reports puts them back together.
 func TestShardsAndMerge(t *testing.T) {
+	t.Parallel()
 	sim := ucsim.New(ucsim.Options{Password: testPassword})
 	defer sim.Close()
 	dir := t.TempDir()
@@ -252,6 +250,7 @@ func TestShardsAndMerge(t *testing.T) {
 
 // TestAPITokenMode never sends EndSession (nor getUserToken) with a shared API token.
 func TestAPITokenMode(t *testing.T) {
+	t.Parallel()
 	const token = "UC-API-TOKEN-0123456789abcdef"
 	for _, tc := range []struct {
 		name, simScheme, flagScheme string
@@ -321,6 +320,7 @@ func flaky(t *testing.T, sim *ucsim.Server, path string, n int) (*httptest.Serve
 }
 
 func TestRetries(t *testing.T) {
+	t.Parallel()
 	t.Run("503 before any session is retried", func(t *testing.T) {
 		sim := ucsim.New(ucsim.Options{Password: testPassword})
 		defer sim.Close()
@@ -557,6 +557,7 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 
 // TestSeveralCollections runs each target once per --collection, one session at a time.
 func TestSeveralCollections(t *testing.T) {
+	t.Parallel()
 	sim := ucsim.New(ucsim.Options{Password: testPassword})
 	defer sim.Close()
 	dir := t.TempDir()

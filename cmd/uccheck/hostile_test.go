@@ -18,8 +18,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,31 +29,10 @@ import (
 // hostilePassword is recognisable and needs escaping in URLs, JSON and Go strings.
 const hostilePassword = `S3cr3t P@ss/ñ+&="w0rd`
 
-var (
-	hostileBinOnce sync.Once
-	hostileBinPath string
-	hostileBinErr  error
-)
-
-// hostileBinary builds uccheck once for these tests.
+// hostileBinary is the binary the other end-to-end tests run.
 func hostileBinary(t *testing.T) string {
 	t.Helper()
-	hostileBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "uccheck-hostile-bin-")
-		if err != nil {
-			hostileBinErr = err
-			return
-		}
-		hostileBinPath = filepath.Join(dir, "uccheck")
-		out, err := exec.Command("go", "build", "-o", hostileBinPath, ".").CombinedOutput()
-		if err != nil {
-			hostileBinErr = errors.New(string(out))
-		}
-	})
-	if hostileBinErr != nil {
-		t.Fatalf("building uccheck: %v", hostileBinErr)
-	}
-	return hostileBinPath
+	return binary
 }
 
 // hostileResult is everything one uccheck run wrote, and how it ended.
@@ -157,15 +136,16 @@ func assertNoSecrets(t *testing.T, sim *ucsim.Server, r hostileResult) {
 }
 
 func TestHostileServers(t *testing.T) {
-	ucsim.TrickleInterval = 50 * time.Millisecond
-	cases := []struct {
+	t.Parallel()
+	type hostileCase struct {
 		fault   ucsim.Fault
 		extra   []string
 		code    int
 		failed  []string // checks that must fail (✗)
 		errored []string // checks that must be errors (!)
 		output  string   // must appear in stdout
-	}{
+	}
+	cases := []hostileCase{
 		{fault: ucsim.HostileRedirectOtherHost, code: 1, failed: []string{"login.status-ok", "auth.missing-rejected"}, output: "redirecting to http://127.0.0.1:"},
 		{fault: ucsim.HostileRedirectToHTTP, code: 1, failed: []string{"login.status-ok"}, output: "HTTP 307 redirecting to http://"},
 		{fault: ucsim.HostileRedirectLoop, code: 1, failed: []string{"login.status-ok"}, output: "HTTP 302 redirecting to"},
@@ -182,9 +162,16 @@ func TestHostileServers(t *testing.T) {
 		{fault: ucsim.HostileWrongContentType, code: 0},
 		{fault: ucsim.HostileEcho, code: 1, failed: []string{"login.status-ok"}, output: "400 Bad Request"},
 	}
+	// Every hostile fault is tried here: TestSecretsNeverWritten relies on it for the hostile ones.
+	for _, f := range ucsim.HostileFaults {
+		if !slices.ContainsFunc(cases, func(c hostileCase) bool { return c.fault == f }) {
+			t.Errorf("the hostile fault %s has no case", f)
+		}
+	}
 	for _, tc := range cases {
 		name := string(tc.fault) + strings.Join(tc.extra, "")
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			sim := ucsim.New(ucsim.Options{Password: hostilePassword, Faults: []ucsim.Fault{tc.fault}})
 			defer sim.Close()
 			r := runAgainst(t, sim, sim.CAPEM(), tc.extra...)
@@ -209,19 +196,27 @@ func TestHostileServers(t *testing.T) {
 				}
 			}
 			assertNoSecrets(t, sim, r)
+			if !strings.Contains(r.stderr, "[redacted]") && tc.fault != ucsim.HostileHang {
+				t.Errorf("the verbose transcript shows no redaction; was it written?\n%s", r.stderr)
+			}
 		})
 	}
 }
 
-// TestSecretsNeverWritten runs every fault, contract and hostile, with a recognisable password and
-// the most verbose output, and looks for the password and every issued token, in every encoding,
-// in every byte uccheck wrote: stdout, stderr (the verbose transcript), and the JUnit, JSON, HTML,
-// HAR and step summary reports.
+// TestSecretsNeverWritten runs the clean simulator and every contract fault with a recognisable
+// password and the most verbose output, and looks for the password and every issued token, in
+// every encoding, in every byte uccheck wrote: stdout, stderr (the verbose transcript), and the
+// JUnit, JSON, HTML, HAR and step summary reports. TestHostileServers makes the same two
+// assertions for every hostile fault (it fails when one has no case), so those are not run twice.
 func TestSecretsNeverWritten(t *testing.T) {
-	ucsim.TrickleInterval = 50 * time.Millisecond
-	faults := append(append([]ucsim.Fault{""}, ucsim.Faults...), ucsim.HostileFaults...)
+	if testing.Short() {
+		t.Skip("-short: every fault, verbose, with every report (TestHostileServers and TestFaults still look for secrets)")
+	}
+	t.Parallel()
+	faults := append([]ucsim.Fault{""}, ucsim.Faults...)
 	for _, f := range faults {
 		t.Run("fault="+string(f), func(t *testing.T) {
+			t.Parallel()
 			var fs []ucsim.Fault
 			if f != "" {
 				fs = []ucsim.Fault{f}
@@ -277,6 +272,7 @@ func (ca *testCA) leaf(t *testing.T, notAfter time.Time, ips []net.IP, dns []str
 }
 
 func TestTLSFailures(t *testing.T) {
+	t.Parallel()
 	ca := newTestCA(t)
 	loopback := []net.IP{net.ParseIP("127.0.0.1")}
 	cases := []struct {
@@ -296,6 +292,7 @@ func TestTLSFailures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			sim := ucsim.New(ucsim.Options{Password: hostilePassword, Certificate: tc.cert})
 			defer sim.Close()
 			var extra []string

@@ -16,6 +16,7 @@ import (
 // runs green against the simulator; only the role items are sent; inspect flags the writes; and
 // nothing secret of the export reaches any output.
 func TestImportThenRun(t *testing.T) {
+	t.Parallel()
 	for _, fx := range []string{"vendor-v21.postman_collection.json", "vendor-v20.postman_collection.json"} {
 		t.Run(fx, func(t *testing.T) {
 			src, err := filepath.Abs(filepath.Join("..", "..", "collections", "testdata", "import", fx))

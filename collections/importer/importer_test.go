@@ -19,8 +19,6 @@ import (
 	"github.com/uccheck/uccheck/ucsim"
 )
 
-var update = goldenflag.Update
-
 // The exit codes `uccheck import` maps Run's result to.
 const (
 	exitOK    = 0
@@ -108,40 +106,7 @@ func inTempDir(t *testing.T, files map[string]string) string {
 // folder (the test may have changed the working folder).
 func golden(t *testing.T, pkgDir, name, got string) {
 	t.Helper()
-	path := filepath.Join(pkgDir, "testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./collections/importer -update creates it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("output differs from testdata/%s (go test ./collections/importer -update rewrites it):\n%s", name, lineDiff(string(want), got))
-	}
-}
-
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, a, b)
-		}
-	}
-	return ""
+	goldenflag.Assert(t, filepath.Join(pkgDir, "testdata", name), []byte(got))
 }
 
 func pkgDir(t *testing.T) string {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/uccheck/uccheck/collections"
+	goldenflag "github.com/uccheck/uccheck/internal/golden"
 )
 
 // fixtures are the realistic exports of ../testdata/import, shared with the collections package's
@@ -27,41 +27,10 @@ var fixtures = []string{
 // goldenFile compares got with testdata/golden/name, or rewrites it with -update.
 func goldenFile(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./collections/importer -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./collections/importer -update rewrites it; review the diff):\n%s", name, firstDiff(string(want), string(got)))
-	}
+	goldenflag.Assert(t, filepath.Join("testdata", "golden", name), got)
 }
 
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, a, b)
-		}
-	}
-	return "(same lines)"
-}
+func firstDiff(want, got string) string { return goldenflag.Diff(want, got) }
 
 func scrubbedText(list []Scrubbed) []byte {
 	var b bytes.Buffer
