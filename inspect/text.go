@@ -46,6 +46,11 @@ func writeItems(b *strings.Builder, in *Inspection) {
 		switch {
 		case it.Role != "":
 			note = "role: " + it.Role
+		case it.Runs:
+			note = "run by the collection pass"
+			if it.WriteHint != "" {
+				note += "; looks like a write: " + it.WriteHint
+			}
 		case it.WriteHint != "":
 			note = "not run; looks like a write: " + it.WriteHint
 		default:
@@ -131,7 +136,7 @@ func writeLeft(b *strings.Builder, in *Inspection) {
 			}
 		}
 	}
-	fmt.Fprintf(b, "\nNot run (outside the auth roles): %d items, %d look like writes\n", len(left), writes)
+	fmt.Fprintf(b, "\nNot run: %d items, %d look like writes\n", len(left), writes)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, it := range left {
 		mark, note := " ", ""

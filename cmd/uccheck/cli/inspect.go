@@ -2,23 +2,24 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/uccheck/uccheck/collections"
+	"github.com/uccheck/uccheck/fleet"
 	"github.com/uccheck/uccheck/inspect"
-	"github.com/uccheck/uccheck/suites"
+	"github.com/uccheck/uccheck/runner"
+	"github.com/uccheck/uccheck/sandbox"
 )
 
-// InspectOptions are the options of `uccheck inspect`.
+// InspectOptions are the options of `uccheck inspect`: the run options that change what is
+// sent, and --json.
 type InspectOptions struct {
-	Collection string
-	JSON       bool
-	Skip, Only []string
-	Vars       []string
-	Roles      collections.RoleOverrides
+	fleet.Options
+	JSON bool
 
 	IO IO
 }
@@ -58,6 +59,9 @@ Exit codes:
 			if err := bindEnv(cmd.Flags(), streams); err != nil {
 				return err
 			}
+			if v, ok := streams.getenv("UCCHECK_API_TOKEN"); ok {
+				o.APIToken = v
+			}
 			if runF != nil {
 				return runF(o)
 			}
@@ -65,12 +69,10 @@ Exit codes:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Collection, "collection", "", "Postman collection `FILE` (default: the embedded \"API Security\")")
 	f.BoolVar(&o.JSON, "json", false, "print JSON (stable field names: docs/collections.md#inspect-json)")
-	f.StringArrayVar(&o.Skip, "skip", nil, "as in run: leave out check `ID` (or a group); repeatable")
-	f.StringArrayVar(&o.Only, "only", nil, "as in run: keep only check `ID` (or a group); repeatable")
-	f.StringArrayVar(&o.Vars, "var", nil, "as in run: set collection variable `KEY=VALUE`; repeatable")
-	addRoleItemFlags(f, &o.Roles)
+	addPlanFlags(f, &o.Options)
+	// What a plan does not depend on, at run's defaults (prepare checks them).
+	o.Timeout, o.MaxBody, o.Parallel, o.ScriptTimeout = runner.DefaultTimeout, runner.DefaultMaxBody, 1, sandbox.DefaultTimeout
 	return cmd
 }
 
@@ -83,25 +85,19 @@ type (
 	InspectNote    = inspect.InspectNote
 	InspectRequest = inspect.InspectRequest
 	InspectCheck   = inspect.InspectCheck
+	InspectLeft    = inspect.InspectLeft
 )
 
 func runInspect(o *InspectOptions) error {
-	sel, err := suites.Select(o.Only, o.Skip)
-	if err != nil {
-		return usageErr("%v", err)
+	res, err := fleet.Plan(o.Options)
+	var ue *fleet.UsageError
+	if errors.As(err, &ue) {
+		return &exitError{code: ExitUsage, err: ue.Err}
 	}
-	vars, err := parseVars(o.Vars)
 	if err != nil {
 		return err
 	}
-	var coll *collections.Collection
-	if o.Collection == "" {
-		coll = collections.Embedded()
-	} else if coll, err = collections.Load(o.Collection); err != nil {
-		return usageErr("%v", err)
-	}
-	roles, roleErr := coll.RolesWith(o.Roles)
-	in := inspect.Inspect(coll, roles, roleErr, sel, vars)
+	in := inspect.Inspect(res)
 	if o.JSON {
 		enc := json.NewEncoder(o.IO.Out)
 		enc.SetIndent("", "  ")
