@@ -27,6 +27,7 @@ type Inspection struct {
 	Checks        []InspectCheck   `json:"checks"`         // every check, in report order
 	APIToken      bool             `json:"api_token"`      // API-token mode: no login, no EndSession, no pass
 	ItemsLeft     []InspectLeft    `json:"items_left"`     // items the collection pass does not run, and why
+	SkippedSteps  []InspectSkipped `json:"skipped_steps"`  // contract steps a run does not send, and why
 	Runnable      bool             `json:"runnable"`       // a run with these flags would start
 	Problems      []string         `json:"problems"`       // why it would not
 }
@@ -80,6 +81,12 @@ type InspectRequest struct {
 	Conditional bool `json:"conditional"`
 }
 
+// InspectSkipped is a contract step a run does not send.
+type InspectSkipped struct {
+	Step string `json:"step"`
+	Why  string `json:"why"`
+}
+
 // InspectLeft is a collection item the pass leaves out.
 type InspectLeft struct {
 	Item string `json:"item"`
@@ -112,7 +119,7 @@ var stepWhat = map[runner.Step]string{
 // the --var values and the run's plan).
 func Inspect(res *fleet.PlanResult) *Inspection {
 	c, roles, roleErr, sel, vars := res.Collection, res.Roles, res.RolesErr, res.Selection, res.Vars
-	in := &Inspection{ItemsLeft: []InspectLeft{}, APIToken: res.Plan.APIToken,
+	in := &Inspection{ItemsLeft: []InspectLeft{}, SkippedSteps: []InspectSkipped{}, APIToken: res.Plan.APIToken,
 		Source: c.Source, Name: c.Name, Schema: c.Schema, SchemaVersion: collections.SchemaVersion(c.Schema),
 		Items: []InspectItem{}, Roles: []InspectRole{}, Requests: []InspectRequest{}, Checks: []InspectCheck{}, Problems: []string{},
 	}
@@ -188,6 +195,9 @@ func Inspect(res *fleet.PlanResult) *Inspection {
 	for _, it := range res.Plan.Items {
 		in.Requests = append(in.Requests, InspectRequest{Step: "pass", Role: string(it.Role), Item: it.Item,
 			What: "the item as the collection has it, scripts included", Phase: "pass", Method: it.Method, Path: it.Path})
+	}
+	for _, s := range res.Plan.Skipped {
+		in.SkippedSteps = append(in.SkippedSteps, InspectSkipped{Step: string(s.Step), Why: s.Why})
 	}
 	for _, it := range res.Plan.ItemsLeft {
 		in.ItemsLeft = append(in.ItemsLeft, InspectLeft{Item: it.Item, Why: it.Why})

@@ -104,6 +104,17 @@ func writeRequests(b *strings.Builder, in *Inspection) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Step, item, r.What)
 	}
 	tw.Flush()
+	if in.APIToken {
+		b.WriteString("API-token mode: no login, no EndSession and no collection pass.\n")
+	}
+	if len(in.SkippedSteps) > 0 {
+		fmt.Fprintf(b, "Steps not sent (%d):\n", len(in.SkippedSteps))
+		tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+		for _, s := range in.SkippedSteps {
+			fmt.Fprintf(tw, "  %s\t%s\n", s.Step, s.Why)
+		}
+		tw.Flush()
+	}
 }
 
 func writeChecks(b *strings.Builder, in *Inspection) {

@@ -36,12 +36,14 @@ func newInspectCmd(streams IO, runF func(*InspectOptions) error) *cobra.Command 
 	cmd := &cobra.Command{
 		Use:   "inspect [flags]",
 		Short: "Show what a run would do with a collection, without sending anything",
-		Long: `Inspect loads a collection as 'uccheck run' does and prints, without sending anything: its name,
+		Long: `Inspect takes the flags of 'uccheck run' that change what is sent (--collection, --only, --skip,
+--var, --folder, --all-items, the --*-item overrides, --api-token-file or UCCHECK_API_TOKEN...),
+computes the run's plan with the code 'uccheck run' uses, and prints, without sending anything: its name,
 schema version and items as a tree (folder / item, method, URL template); which item fills each
 role of the flow (login, probe, logout) and why (URL path match or --*-item override); the
 variables each role item needs and where each value would come from (uccheck itself, --var, the
 collection, or unset); the requests a run sends; the checks that would run or be skipped, and why;
-and the items a run leaves out, flagging those that look like writes (calls, SMS, dispositions,
+the contract steps not sent and why; and the items a run leaves out, flagging those that look like writes (calls, SMS, dispositions,
 dialers, uploads...: see docs/collections.md#writes).
 
 --json prints the same as JSON for scripts (fields: docs/collections.md#inspect-json).
@@ -53,7 +55,8 @@ Exit codes:
   2  the collection cannot be loaded, or a run with these flags would stop before sending anything`,
 		Example: `  uccheck inspect
   uccheck inspect --collection collections/integra.json --skip transport
-  uccheck inspect --collection vendor.json --probe-item "Supervisor / agentstatus" --json`,
+  uccheck inspect --collection vendor.json --probe-item "Supervisor / agentstatus" --json
+  uccheck inspect --collection vendor.json --folder Supervisor --only auth.basic-accepted`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := bindEnv(cmd.Flags(), streams); err != nil {
@@ -86,6 +89,7 @@ type (
 	InspectRequest = inspect.InspectRequest
 	InspectCheck   = inspect.InspectCheck
 	InspectLeft    = inspect.InspectLeft
+	InspectSkipped = inspect.InspectSkipped
 )
 
 func runInspect(o *InspectOptions) error {
