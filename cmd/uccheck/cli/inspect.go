@@ -42,8 +42,9 @@ computes the run's plan with the code 'uccheck run' uses, and prints, without se
 schema version and items as a tree (folder / item, method, URL template); which item fills each
 role of the flow (login, probe, logout) and why (URL path match or --*-item override); the
 variables each role item needs and where each value would come from (uccheck itself, --var, the
-collection, or unset); the requests a run sends; the checks that would run or be skipped, and why;
-the contract steps not sent and why; and the items a run leaves out, flagging those that look like writes (calls, SMS, dispositions,
+collection, or unset); the requests a run sends (the contract steps, then the collection pass's
+items); the contract steps not sent and why; the checks that would run or be skipped, and why;
+and the items a run leaves out, flagging those that look like writes (calls, SMS, dispositions,
 dialers, uploads...: see docs/collections.md#writes).
 
 --json prints the same as JSON for scripts (fields: docs/collections.md#inspect-json).
