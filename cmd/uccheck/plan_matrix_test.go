@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,15 +24,28 @@ const overridesCollection = `{"info":{"name":"overrides","schema":"https://schem
     {"name":"Estado","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/Supervisor/campaignstatus","header":[{"key":"Authorization","value":"Basic {{token}}"}]}},
     {"name":"Salir","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/auth/EndSession","header":[{"key":"Authorization","value":"Basic {{token}}"}],"body":{"mode":"urlencoded","urlencoded":[{"key":"user","value":"{{user}}"},{"key":"token","value":"{{token}}"}]}}}]}]}`
 
+// leakCollection's pass logs in a second time, after its logout item: the runner's cleanup
+// ends that session with one more EndSession.
+const leakCollection = `{"info":{"name":"leak","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"variable":[{"key":"token","value":""}],"item":[
+  {"name":"login","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/auth/getUserToken","body":{"mode":"urlencoded","urlencoded":[{"key":"user","value":"{{user}}"},{"key":"password","value":"{{password}}"}]}},
+   "event":[{"listen":"test","script":{"exec":["pm.collectionVariables.set('token', pm.response.text().replace(/\"/g, '').trim());"]}}]},
+  {"name":"probe","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/Supervisor/campaignstatus","header":[{"key":"Authorization","value":"Basic {{token}}"}]}},
+  {"name":"logout","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/auth/EndSession","header":[{"key":"Authorization","value":"Basic {{token}}"}],"body":{"mode":"urlencoded","urlencoded":[{"key":"user","value":"{{user}}"},{"key":"token","value":"{{token}}"}]}}},
+  {"name":"Extra","item":[{"name":"again","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/auth/getUserToken","body":{"mode":"urlencoded","urlencoded":[{"key":"user","value":"{{user}}"},{"key":"password","value":"{{password}}"}]}}}]}]}`
+
 // TestInspectListsWhatRunSends runs a matrix of flags through `uccheck inspect --json` and
 // `uccheck run` against a simulator, and asserts that the requests inspect lists (method and
 // URL path, in order: the contract steps, then the collection pass) are exactly what the
 // simulator received. On a simulator that honours the contract every login returns a token,
-// so the steps inspect marks conditional are all sent.
+// so the steps inspect marks conditional are all sent, except the cleanup EndSessions (step
+// "cleanup"), sent once per session left open: each row says how many it expects.
 func TestInspectListsWhatRunSends(t *testing.T) {
 	dir := t.TempDir()
-	overrides := filepath.Join(dir, "overrides.json")
+	overrides, leak := filepath.Join(dir, "overrides.json"), filepath.Join(dir, "leak.json")
 	if err := os.WriteFile(overrides, []byte(overridesCollection), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(leak, []byte(leakCollection), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	integra := filepath.Join("..", "..", "testdata", "postman", "uContact-integra.postman_collection.json")
@@ -41,6 +55,8 @@ func TestInspectListsWhatRunSends(t *testing.T) {
 		name  string
 		flags []string
 		token bool // API-token mode: UCCHECK_API_TOKEN, and a simulator that accepts the token
+		// cleanups: how many EndSessions each phase's cleanup sends (none when absent).
+		cleanups map[string]int
 	}{
 		{name: "defaults"},
 		{name: "only auth.basic-accepted", flags: []string{"--only", "auth.basic-accepted"}},
@@ -53,6 +69,7 @@ func TestInspectListsWhatRunSends(t *testing.T) {
 		{name: "all items, only transport", flags: []string{"--collection", integra, "--all-items", "--only", "transport"}},
 		{name: "role overrides", flags: roleOverrides},
 		{name: "role overrides, only logout", flags: append(append([]string(nil), roleOverrides...), "--only", "logout")},
+		{name: "a pass that leaves a session open", flags: []string{"--collection", leak, "--folder", "Extra", "--only", "login.status-ok"}, cleanups: map[string]int{"pass": 1}},
 		{name: "API token", token: true},
 		{name: "API token, all items", flags: []string{"--collection", integra, "--all-items"}, token: true},
 	}
@@ -76,11 +93,8 @@ func TestInspectListsWhatRunSends(t *testing.T) {
 				t.Fatalf("inspect: exit %d\n%s", in.code, in)
 			}
 			var doc struct {
-				APIToken bool `json:"api_token"`
-				Requests []struct {
-					Step, Phase, Method, Path, Item string
-					Conditional                     bool
-				} `json:"requests"`
+				APIToken bool        `json:"api_token"`
+				Requests []inspected `json:"requests"`
 			}
 			if err := json.Unmarshal([]byte(in.stdout), &doc); err != nil {
 				t.Fatalf("inspect --json: %v\n%s", err, in.stdout)
@@ -99,23 +113,47 @@ func TestInspectListsWhatRunSends(t *testing.T) {
 			}
 			got := sim.Requests()
 
-			var planned []string
+			var planned, want []string // want: the planned requests, with the cleanups the row expects
+			var cleanups []int
 			for _, r := range doc.Requests {
-				planned = append(planned, r.Method+" "+r.Path+"  ("+r.Phase+" "+r.Step+" "+r.Item+")")
+				line := r.Method + " " + r.Path + "  (" + r.Phase + " " + r.Step + " " + r.Item + ")"
+				planned = append(planned, line)
+				n := 1
+				if r.Step == "cleanup" {
+					if !r.Conditional {
+						t.Errorf("inspect lists the cleanup %s as unconditional", line)
+					}
+					n = row.cleanups[r.Phase]
+					cleanups = append(cleanups, n)
+				}
+				for range n {
+					want = append(want, r.Method+" "+r.Path)
+				}
 			}
-			if len(planned) != len(got) {
-				t.Fatalf("inspect lists %d requests, the simulator received %d:\nplanned:\n  %s\nreceived:\n  %s",
-					len(planned), len(got), strings.Join(planned, "\n  "), strings.Join(got, "\n  "))
+			for phase, n := range row.cleanups {
+				if n > 0 && !slices.ContainsFunc(doc.Requests, func(r inspected) bool { return r.Step == "cleanup" && r.Phase == phase }) {
+					t.Errorf("inspect lists no %s cleanup; the row expects %d", phase, n)
+				}
 			}
-			for i, r := range doc.Requests {
-				if !matches(r.Method, r.Path, got[i]) {
-					t.Errorf("request %d: inspect lists %s, the simulator received %q\nplanned:\n  %s\nreceived:\n  %s",
-						i, planned[i], got[i], strings.Join(planned, "\n  "), strings.Join(got, "\n  "))
+			show := "planned:\n  " + strings.Join(planned, "\n  ") + "\nreceived:\n  " + strings.Join(got, "\n  ")
+			if len(want) != len(got) {
+				t.Fatalf("inspect lists %d requests (cleanups sent %v times), the simulator received %d:\n%s", len(want), cleanups, len(got), show)
+			}
+			for i, w := range want {
+				method, path, _ := strings.Cut(w, " ")
+				if !matches(method, path, got[i]) {
+					t.Errorf("request %d: inspect lists %s, the simulator received %q\n%s", i, w, got[i], show)
 					break
 				}
 			}
 		})
 	}
+}
+
+// inspected is one request of `inspect --json`.
+type inspected struct {
+	Step, Phase, Method, Path, Item string
+	Conditional                     bool
 }
 
 var varRef = regexp.MustCompile(`\{\{[^}]*\}\}`)
