@@ -94,6 +94,9 @@ type (
 )
 
 func runInspect(o *InspectOptions) error {
+	if len(o.Collections) > 1 {
+		return usageErr("inspect takes one --collection, got %d", len(o.Collections))
+	}
 	res, err := fleet.Plan(o.Options)
 	var ue *fleet.UsageError
 	if errors.As(err, &ue) {
