@@ -66,6 +66,9 @@ type Options struct {
 	Version string
 
 	io Streams
+	// planOnly: Plan describes the run; a collection without its role items is not an error
+	// there (the plan says why a run would stop).
+	planOnly bool
 }
 
 func (o *Options) validate() error {

@@ -134,7 +134,7 @@ func (o *Options) collectionUnits() ([]target, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rolesErr != nil && !o.AllItems && len(o.Folders) == 0 {
+		if rolesErr != nil && !o.AllItems && len(o.Folders) == 0 && !o.planOnly {
 			return nil, usageErr("%v\n  the contract checks need these items: 'uccheck inspect --collection FILE' shows how each role was looked for, and --login-item, --probe-item and --logout-item name them; to run the collection's own items and scripts instead, use --all-items or --folder NAME", rolesErr)
 		}
 		var items []*collections.Item

@@ -6,9 +6,11 @@ package inspect
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/uccheck/uccheck/collections"
+	"github.com/uccheck/uccheck/fleet"
 	"github.com/uccheck/uccheck/runner"
 	"github.com/uccheck/uccheck/suites"
 )
@@ -24,6 +26,9 @@ type Inspection struct {
 	Roles         []InspectRole    `json:"roles"`          // login, probe, logout
 	Requests      []InspectRequest `json:"requests"`       // what a run sends, in order
 	Checks        []InspectCheck   `json:"checks"`         // every check, in report order
+	APIToken      bool             `json:"api_token"`      // API-token mode: no login, no EndSession, no pass
+	ItemsLeft     []InspectLeft    `json:"items_left"`     // items the collection pass does not run, and why
+	SkippedSteps  []InspectSkipped `json:"skipped_steps"`  // contract steps a run does not send, and why
 	Runnable      bool             `json:"runnable"`       // a run with these flags would start
 	Problems      []string         `json:"problems"`       // why it would not
 }
@@ -34,7 +39,7 @@ type InspectItem struct {
 	Method    string   `json:"method"`               // upper case
 	URL       string   `json:"url"`                  // the URL template, {{variables}} unresolved
 	Role      string   `json:"role,omitempty"`       // "login", "probe", "logout", or absent
-	Runs      bool     `json:"runs"`                 // a run sends it (role items only)
+	Runs      bool     `json:"runs"`                 // a run sends it (a contract step or the collection pass)
 	WriteHint string   `json:"write_hint,omitempty"` // why it looks like a write, when it does
 }
 
@@ -66,10 +71,27 @@ type InspectNote struct {
 
 // InspectRequest is one request a run sends.
 type InspectRequest struct {
-	Step string `json:"step"` // the runner step, as in --verbose and the JUnit report
-	Role string `json:"role"`
+	Step   string `json:"step"` // the runner step, as in --verbose and the JUnit report; "pass" for the collection pass
+	Role   string `json:"role"`
+	Item   string `json:"item"`
+	What   string `json:"what"`
+	Phase  string `json:"phase"`  // "contract" (the flow's steps) or "pass" (the collection pass, after them)
+	Method string `json:"method"` // upper case
+	Path   string `json:"path"`   // the item's URL path, {{variables}} unresolved
+	// Conditional: sent only when the session it uses exists (the login returned a token).
+	Conditional bool `json:"conditional"`
+}
+
+// InspectSkipped is a contract step a run does not send.
+type InspectSkipped struct {
+	Step string `json:"step"`
+	Why  string `json:"why"`
+}
+
+// InspectLeft is a collection item the pass leaves out.
+type InspectLeft struct {
 	Item string `json:"item"`
-	What string `json:"what"`
+	Why  string `json:"why"`
 }
 
 // InspectCheck is one check and whether a run would judge it.
@@ -93,10 +115,12 @@ var stepWhat = map[runner.Step]string{
 	runner.StepLogoutBogus:  "EndSession of a never-issued token",
 }
 
-// Inspect describes what a run would do with a collection: a pure function of the loaded
-// collection, its roles (or why they were not found), the check selection and the --var values.
-func Inspect(c *collections.Collection, roles collections.Roles, roleErr error, sel suites.Selection, vars map[string]string) *Inspection {
-	in := &Inspection{
+// Inspect describes what a run would do: a pure function of the plan fleet.Plan computed from
+// the run's options (the collection, its roles or why they were not found, the check selection,
+// the --var values and the run's plan).
+func Inspect(res *fleet.PlanResult) *Inspection {
+	c, roles, roleErr, sel, vars := res.Collection, res.Roles, res.RolesErr, res.Selection, res.Vars
+	in := &Inspection{ItemsLeft: []InspectLeft{}, SkippedSteps: []InspectSkipped{}, APIToken: res.Plan.APIToken,
 		Source: c.Source, Name: c.Name, Schema: c.Schema, SchemaVersion: collections.SchemaVersion(c.Schema),
 		Items: []InspectItem{}, Roles: []InspectRole{}, Requests: []InspectRequest{}, Checks: []InspectCheck{}, Problems: []string{},
 	}
@@ -109,10 +133,17 @@ func Inspect(c *collections.Collection, roles collections.Roles, roleErr error, 
 			roleOf[it] = r
 		}
 	}
+	sent := map[string]bool{} // the items the plan sends, by path
+	for _, s := range res.Plan.Steps {
+		sent[s.Item] = s.Item != ""
+	}
+	for _, it := range res.Plan.Items {
+		sent[it.Item] = true
+	}
 	for _, it := range c.Items {
-		ii := InspectItem{Path: it.Path, Method: it.Method, URL: it.URL}
+		ii := InspectItem{Path: it.Path, Method: it.Method, URL: it.URL, Runs: sent[it.PathString()] && (roleErr == nil || len(res.Plan.Items) > 0)}
 		if r, ok := roleOf[it]; ok {
-			ii.Role, ii.Runs = string(r), roleErr == nil
+			ii.Role = string(r)
 		} else {
 			ii.WriteHint = collections.WriteHint(it)
 		}
@@ -154,12 +185,36 @@ func Inspect(c *collections.Collection, roles collections.Roles, roleErr error, 
 	if roleErr != nil && roleErrs == nil {
 		in.Problems = append(in.Problems, roleErr.Error())
 	}
-	for _, s := range runner.Plan(runner.Options{Roles: roles, Steps: sel.Steps()}, runner.PassOptions{}).Steps {
+	for _, s := range res.Plan.Steps {
 		what := stepWhat[s.Step]
 		if s.Why != "selected" {
 			what += " (" + s.Why + ")"
 		}
-		in.Requests = append(in.Requests, InspectRequest{Step: string(s.Step), Role: string(s.Role), Item: s.Item, What: what})
+		in.Requests = append(in.Requests, InspectRequest{Step: string(s.Step), Role: string(s.Role), Item: s.Item, What: what,
+			Phase: "contract", Method: s.Method, Path: s.Path, Conditional: s.NeedsToken})
+	}
+	if opens(res.Plan.Steps) {
+		in.Requests = append(in.Requests, cleanup(res, "contract",
+			"EndSession of a session the flow did not end, one per session (only when the server opened one it should not have, or answered a login too late)"))
+	}
+	passOpens := false
+	for _, it := range res.Plan.Items {
+		in.Requests = append(in.Requests, InspectRequest{Step: "pass", Role: string(it.Role), Item: it.Item,
+			What: "the item as the collection has it, scripts included", Phase: "pass", Method: it.Method, Path: it.Path})
+		passOpens = passOpens || it.Role == collections.RoleLogin
+	}
+	if passOpens {
+		in.Requests = append(in.Requests, cleanup(res, "pass",
+			"EndSession of each session the pass's items left open, one per session (only when one is)"))
+	}
+	for _, s := range res.Plan.Skipped {
+		in.SkippedSteps = append(in.SkippedSteps, InspectSkipped{Step: string(s.Step), Why: s.Why})
+	}
+	for _, it := range res.Plan.ItemsLeft {
+		in.ItemsLeft = append(in.ItemsLeft, InspectLeft{Item: it.Item, Why: it.Why})
+	}
+	if len(in.Problems) == 0 {
+		in.Problems = append(in.Problems, res.Problems...)
 	}
 	for _, ch := range suites.Checks {
 		ic := InspectCheck{ID: ch.ID, Title: ch.Title, Runs: true}
@@ -258,4 +313,43 @@ func shown(name, value string) string {
 		return ""
 	}
 	return value
+}
+
+// opens reports whether the contract steps log in with the real credentials.
+func opens(steps []runner.PlannedStep) bool {
+	for _, s := range steps {
+		if s.Step == runner.StepLogin || s.Step == runner.StepLoginBad {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanup is the conditional EndSession the runner sends for each session left open: built from
+// the logout item (with no roles known, the collection's EndSession item), else a URL derived
+// from the login's (passsessions.go).
+func cleanup(res *fleet.PlanResult, phase, what string) InspectRequest {
+	r := InspectRequest{Step: string(runner.StepCleanup), Role: string(collections.RoleLogout), What: what, Phase: phase, Method: "POST", Conditional: true}
+	it := res.Roles.Logout
+	if it == nil && res.Roles.Login == nil {
+		for _, c := range res.Collection.Items {
+			if strings.HasSuffix(strings.ToLower(strings.TrimRight(c.URLPath(), "/")), "/auth/endsession") {
+				it = c
+				break
+			}
+		}
+	}
+	if it != nil {
+		r.Item, r.Path = it.PathString(), it.URLPath()
+		if it.Method != "" {
+			r.Method = strings.ToUpper(it.Method)
+		}
+		return r
+	}
+	for _, p := range res.Plan.Items {
+		if p.Role == collections.RoleLogin {
+			r.Path = regexp.MustCompile(`(?i)/auth/getUserToken/?$`).ReplaceAllString(p.Path, "/auth/EndSession")
+		}
+	}
+	return r
 }

@@ -46,6 +46,11 @@ func writeItems(b *strings.Builder, in *Inspection) {
 		switch {
 		case it.Role != "":
 			note = "role: " + it.Role
+		case it.Runs:
+			note = "run by the collection pass"
+			if it.WriteHint != "" {
+				note += "; looks like a write: " + it.WriteHint
+			}
 		case it.WriteHint != "":
 			note = "not run; looks like a write: " + it.WriteHint
 		default:
@@ -99,6 +104,17 @@ func writeRequests(b *strings.Builder, in *Inspection) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Step, item, r.What)
 	}
 	tw.Flush()
+	if in.APIToken {
+		b.WriteString("API-token mode: no login, no EndSession and no collection pass.\n")
+	}
+	if len(in.SkippedSteps) > 0 {
+		fmt.Fprintf(b, "Steps not sent (%d):\n", len(in.SkippedSteps))
+		tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+		for _, s := range in.SkippedSteps {
+			fmt.Fprintf(tw, "  %s\t%s\n", s.Step, s.Why)
+		}
+		tw.Flush()
+	}
 }
 
 func writeChecks(b *strings.Builder, in *Inspection) {
@@ -131,7 +147,7 @@ func writeLeft(b *strings.Builder, in *Inspection) {
 			}
 		}
 	}
-	fmt.Fprintf(b, "\nNot run (outside the auth roles): %d items, %d look like writes\n", len(left), writes)
+	fmt.Fprintf(b, "\nNot run: %d items, %d look like writes\n", len(left), writes)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, it := range left {
 		mark, note := " ", ""

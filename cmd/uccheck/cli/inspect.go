@@ -2,23 +2,24 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/uccheck/uccheck/collections"
+	"github.com/uccheck/uccheck/fleet"
 	"github.com/uccheck/uccheck/inspect"
-	"github.com/uccheck/uccheck/suites"
+	"github.com/uccheck/uccheck/runner"
+	"github.com/uccheck/uccheck/sandbox"
 )
 
-// InspectOptions are the options of `uccheck inspect`.
+// InspectOptions are the options of `uccheck inspect`: the run options that change what is
+// sent, and --json.
 type InspectOptions struct {
-	Collection string
-	JSON       bool
-	Skip, Only []string
-	Vars       []string
-	Roles      collections.RoleOverrides
+	fleet.Options
+	JSON bool
 
 	IO IO
 }
@@ -35,11 +36,14 @@ func newInspectCmd(streams IO, runF func(*InspectOptions) error) *cobra.Command 
 	cmd := &cobra.Command{
 		Use:   "inspect [flags]",
 		Short: "Show what a run would do with a collection, without sending anything",
-		Long: `Inspect loads a collection as 'uccheck run' does and prints, without sending anything: its name,
+		Long: `Inspect takes the flags of 'uccheck run' that change what is sent (--collection, --only, --skip,
+--var, --folder, --all-items, the --*-item overrides, --api-token-file or UCCHECK_API_TOKEN...),
+computes the run's plan with the code 'uccheck run' uses, and prints, without sending anything: its name,
 schema version and items as a tree (folder / item, method, URL template); which item fills each
 role of the flow (login, probe, logout) and why (URL path match or --*-item override); the
 variables each role item needs and where each value would come from (uccheck itself, --var, the
-collection, or unset); the requests a run sends; the checks that would run or be skipped, and why;
+collection, or unset); the requests a run sends (the contract steps, then the collection pass's
+items); the contract steps not sent and why; the checks that would run or be skipped, and why;
 and the items a run leaves out, flagging those that look like writes (calls, SMS, dispositions,
 dialers, uploads...: see docs/collections.md#writes).
 
@@ -52,11 +56,15 @@ Exit codes:
   2  the collection cannot be loaded, or a run with these flags would stop before sending anything`,
 		Example: `  uccheck inspect
   uccheck inspect --collection collections/integra.json --skip transport
-  uccheck inspect --collection vendor.json --probe-item "Supervisor / agentstatus" --json`,
+  uccheck inspect --collection vendor.json --probe-item "Supervisor / agentstatus" --json
+  uccheck inspect --collection vendor.json --folder Supervisor --only auth.basic-accepted`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := bindEnv(cmd.Flags(), streams); err != nil {
 				return err
+			}
+			if v, ok := streams.getenv("UCCHECK_API_TOKEN"); ok {
+				o.APIToken = v
 			}
 			if runF != nil {
 				return runF(o)
@@ -65,12 +73,10 @@ Exit codes:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Collection, "collection", "", "Postman collection `FILE` (default: the embedded \"API Security\")")
 	f.BoolVar(&o.JSON, "json", false, "print JSON (stable field names: docs/collections.md#inspect-json)")
-	f.StringArrayVar(&o.Skip, "skip", nil, "as in run: leave out check `ID` (or a group); repeatable")
-	f.StringArrayVar(&o.Only, "only", nil, "as in run: keep only check `ID` (or a group); repeatable")
-	f.StringArrayVar(&o.Vars, "var", nil, "as in run: set collection variable `KEY=VALUE`; repeatable")
-	addRoleItemFlags(f, &o.Roles)
+	addPlanFlags(f, &o.Options)
+	// What a plan does not depend on, at run's defaults (prepare checks them).
+	o.Timeout, o.MaxBody, o.Parallel, o.ScriptTimeout = runner.DefaultTimeout, runner.DefaultMaxBody, 1, sandbox.DefaultTimeout
 	return cmd
 }
 
@@ -83,25 +89,23 @@ type (
 	InspectNote    = inspect.InspectNote
 	InspectRequest = inspect.InspectRequest
 	InspectCheck   = inspect.InspectCheck
+	InspectLeft    = inspect.InspectLeft
+	InspectSkipped = inspect.InspectSkipped
 )
 
 func runInspect(o *InspectOptions) error {
-	sel, err := suites.Select(o.Only, o.Skip)
-	if err != nil {
-		return usageErr("%v", err)
+	if len(o.Collections) > 1 {
+		return usageErr("inspect takes one --collection, got %d", len(o.Collections))
 	}
-	vars, err := parseVars(o.Vars)
+	res, err := fleet.Plan(o.Options)
+	var ue *fleet.UsageError
+	if errors.As(err, &ue) {
+		return &exitError{code: ExitUsage, err: ue.Err}
+	}
 	if err != nil {
 		return err
 	}
-	var coll *collections.Collection
-	if o.Collection == "" {
-		coll = collections.Embedded()
-	} else if coll, err = collections.Load(o.Collection); err != nil {
-		return usageErr("%v", err)
-	}
-	roles, roleErr := coll.RolesWith(o.Roles)
-	in := inspect.Inspect(coll, roles, roleErr, sel, vars)
+	in := inspect.Inspect(res)
 	if o.JSON {
 		enc := json.NewEncoder(o.IO.Out)
 		enc.SetIndent("", "  ")

@@ -55,7 +55,7 @@ func TestInspectJSONFields(t *testing.T) {
 		sort.Strings(out)
 		return out
 	}
-	if got, want := keys(doc), []string{"checks", "items", "name", "problems", "requests", "roles", "runnable", "schema", "schema_version", "source"}; !slices.Equal(got, want) {
+	if got, want := keys(doc), []string{"api_token", "checks", "items", "items_left", "name", "problems", "requests", "roles", "runnable", "schema", "schema_version", "skipped_steps", "source"}; !slices.Equal(got, want) {
 		t.Errorf("top-level fields %q, want %q", got, want)
 	}
 	role := doc["roles"].([]any)[0].(map[string]any)
@@ -82,7 +82,7 @@ func TestInspectJSONFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []reflect.Type{reflect.TypeOf(Inspection{}), reflect.TypeOf(InspectItem{}), reflect.TypeOf(InspectRole{}),
-		reflect.TypeOf(InspectVar{}), reflect.TypeOf(InspectNote{}), reflect.TypeOf(InspectRequest{}), reflect.TypeOf(InspectCheck{})} {
+		reflect.TypeOf(InspectVar{}), reflect.TypeOf(InspectNote{}), reflect.TypeOf(InspectRequest{}), reflect.TypeOf(InspectCheck{}), reflect.TypeOf(InspectLeft{}), reflect.TypeOf(InspectSkipped{})} {
 		for i := 0; i < f.NumField(); i++ {
 			name, _, _ := strings.Cut(f.Field(i).Tag.Get("json"), ",")
 			if !strings.Contains(string(docs), name+"` |") {
@@ -166,7 +166,7 @@ func TestInspectOptions(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.Collection != "c.json" || !got.JSON || !slices.Equal(got.Skip, []string{"transport", "auth"}) || got.Roles.Probe != "Agentes" || !slices.Equal(got.Vars, []string{"a=b"}) {
+	if !slices.Equal(got.Collections, []string{"c.json"}) || !got.JSON || !slices.Equal(got.Skip, []string{"transport", "auth"}) || got.Roles.Probe != "Agentes" || !slices.Equal(got.Vars, []string{"a=b"}) {
 		t.Errorf("options: %+v", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/uccheck/uccheck/fleet"
 	"github.com/uccheck/uccheck/reports"
 	"github.com/uccheck/uccheck/runner"
@@ -81,22 +82,11 @@ UCCHECK_JUNIT, UCCHECK_SKIP=a,b); a flag given on the command line wins.
 	f.Int64Var(&o.MaxBody, "max-body", runner.DefaultMaxBody, "read at most `BYTES` of each response body; a longer body fails the check that reads it")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "print every exchange (headers, bodies, TLS, timings) to stderr, secrets redacted")
 	f.StringVar(&o.JUnit, "junit", "", "write a JUnit XML report to `FILE` (written even when checks fail)")
-	f.StringArrayVar(&o.Skip, "skip", nil, "do not judge check `ID` (or a group: login, transport, auth, logout); repeatable")
-	f.StringArrayVar(&o.Only, "only", nil, "judge only check `ID` (or a group); repeatable")
-	f.StringArrayVar(&o.Collections, "collection", nil, "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\"); repeatable: each target runs once per collection")
-	f.StringArrayVar(&o.Vars, "var", nil, "set variable `KEY=VALUE`; it wins over the collection, --environment and --globals; repeatable")
-	addRoleItemFlags(f, &o.Roles)
+	addPlanFlags(f, &o.Options)
 	f.BoolVar(&o.NoColor, "no-color", false, "no colours in the console output (also: NO_COLOR)")
-	f.StringVar(&o.Environment, "environment", "", "Postman environment `FILE` for the collection pass (--var wins over it)")
-	f.StringVar(&o.Globals, "globals", "", "Postman globals `FILE` for the collection pass")
-	f.StringArrayVar(&o.Folders, "folder", nil, "also run the items of folder `NAME` (or the request of that name) in the collection pass; repeatable")
-	f.BoolVar(&o.AllItems, "all-items", false, "run every item of the collection in the collection pass (not only the login, probe and logout items)")
-	f.StringVar(&o.IterationData, "iteration-data", "", "run the collection pass once per row of `FILE` (CSV or JSON)")
 	f.IntVar(&o.Iterations, "iteration-count", 0, "number of iterations of the collection pass (default: one per data row, or 1)")
 	f.DurationVar(&o.ScriptTimeout, "timeout-script", sandbox.DefaultTimeout, "stop a pre-request or test script that runs longer than this")
 	f.StringVar(&o.WorkingDir, "working-dir", "", "`DIR` that file bodies and form-data files are read from (default: the current folder)")
-	f.StringVar(&o.APITokenFile, "api-token-file", "", "API-token mode: read a long-lived token created in the uContact UI from `FILE` (or UCCHECK_API_TOKEN); no login, and no EndSession ever")
-	f.StringVar(&o.TokenScheme, "token-scheme", "Basic", "Authorization scheme of the API token: Basic (as the vendor page shows) or Bearer")
 	f.IntVar(&o.Retries, "retries", 0, "send a request again up to `N` times when it could not be exchanged (never a contract violation, never a request that may have changed state)")
 	f.StringVar(&o.MaxLatency, "max-latency", "", "latency budget: `DURATION` for every step, or per step (login=2s,probe=1s); each budget is a latency.<step> check")
 	f.IntVar(&o.CertMinDays, "cert-min-days", suites.DefaultCertMinDays, "transport.cert-valid fails when the certificate expires within `N` days")
@@ -152,4 +142,20 @@ func exitFor(ctx context.Context, f *reports.Fleet) error {
 		return &exitError{code: ExitUnreachable, err: errSilent}
 	}
 	return nil
+}
+
+// addPlanFlags adds the flags that change what a run sends, shared by run and inspect.
+func addPlanFlags(f *pflag.FlagSet, o *fleet.Options) {
+	f.StringArrayVar(&o.Skip, "skip", nil, "do not judge check `ID` (or a group: login, transport, auth, logout); repeatable")
+	f.StringArrayVar(&o.Only, "only", nil, "judge only check `ID` (or a group); repeatable")
+	f.StringArrayVar(&o.Collections, "collection", nil, "Postman collection `FILE` to build the requests from (default: the embedded \"API Security\"); repeatable: each target runs once per collection")
+	f.StringArrayVar(&o.Vars, "var", nil, "set variable `KEY=VALUE`; it wins over the collection, --environment and --globals; repeatable")
+	addRoleItemFlags(f, &o.Roles)
+	f.StringVar(&o.Environment, "environment", "", "Postman environment `FILE` for the collection pass (--var wins over it)")
+	f.StringVar(&o.Globals, "globals", "", "Postman globals `FILE` for the collection pass")
+	f.StringArrayVar(&o.Folders, "folder", nil, "also run the items of folder `NAME` (or the request of that name) in the collection pass; repeatable")
+	f.BoolVar(&o.AllItems, "all-items", false, "run every item of the collection in the collection pass (not only the login, probe and logout items)")
+	f.StringVar(&o.IterationData, "iteration-data", "", "run the collection pass once per row of `FILE` (CSV or JSON)")
+	f.StringVar(&o.APITokenFile, "api-token-file", "", "API-token mode: read a long-lived token created in the uContact UI from `FILE` (or UCCHECK_API_TOKEN); no login, and no EndSession ever")
+	f.StringVar(&o.TokenScheme, "token-scheme", "Basic", "Authorization scheme of the API token: Basic (as the vendor page shows) or Bearer")
 }
