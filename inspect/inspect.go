@@ -6,7 +6,6 @@ package inspect
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/uccheck/uccheck/collections"
@@ -193,18 +192,16 @@ func Inspect(res *fleet.PlanResult) *Inspection {
 		in.Requests = append(in.Requests, InspectRequest{Step: string(s.Step), Role: string(s.Role), Item: s.Item, What: what,
 			Phase: "contract", Method: s.Method, Path: s.Path, Conditional: s.NeedsToken})
 	}
-	if opens(res.Plan.Steps) {
-		in.Requests = append(in.Requests, cleanup(res, "contract",
+	if c := res.Plan.ContractCleanup; c != nil {
+		in.Requests = append(in.Requests, cleanup(c, "contract",
 			"EndSession of a session the flow did not end, one per session (only when the server opened one it should not have, or answered a login too late)"))
 	}
-	passOpens := false
 	for _, it := range res.Plan.Items {
 		in.Requests = append(in.Requests, InspectRequest{Step: "pass", Role: string(it.Role), Item: it.Item,
 			What: "the item as the collection has it, scripts included", Phase: "pass", Method: it.Method, Path: it.Path})
-		passOpens = passOpens || it.Role == collections.RoleLogin
 	}
-	if passOpens {
-		in.Requests = append(in.Requests, cleanup(res, "pass",
+	if c := res.Plan.PassCleanup; c != nil {
+		in.Requests = append(in.Requests, cleanup(c, "pass",
 			"EndSession of each session the pass's items left open, one per session (only when one is)"))
 	}
 	for _, s := range res.Plan.Skipped {
@@ -315,41 +312,8 @@ func shown(name, value string) string {
 	return value
 }
 
-// opens reports whether the contract steps log in with the real credentials.
-func opens(steps []runner.PlannedStep) bool {
-	for _, s := range steps {
-		if s.Step == runner.StepLogin || s.Step == runner.StepLoginBad {
-			return true
-		}
-	}
-	return false
-}
-
-// cleanup is the conditional EndSession the runner sends for each session left open: built from
-// the logout item (with no roles known, the collection's EndSession item), else a URL derived
-// from the login's (passsessions.go).
-func cleanup(res *fleet.PlanResult, phase, what string) InspectRequest {
-	r := InspectRequest{Step: string(runner.StepCleanup), Role: string(collections.RoleLogout), What: what, Phase: phase, Method: "POST", Conditional: true}
-	it := res.Roles.Logout
-	if it == nil && res.Roles.Login == nil {
-		for _, c := range res.Collection.Items {
-			if strings.HasSuffix(strings.ToLower(strings.TrimRight(c.URLPath(), "/")), "/auth/endsession") {
-				it = c
-				break
-			}
-		}
-	}
-	if it != nil {
-		r.Item, r.Path = it.PathString(), it.URLPath()
-		if it.Method != "" {
-			r.Method = strings.ToUpper(it.Method)
-		}
-		return r
-	}
-	for _, p := range res.Plan.Items {
-		if p.Role == collections.RoleLogin {
-			r.Path = regexp.MustCompile(`(?i)/auth/getUserToken/?$`).ReplaceAllString(p.Path, "/auth/EndSession")
-		}
-	}
-	return r
+// cleanup is the conditional EndSession the runner sends for each session left open, as the
+// plan has it.
+func cleanup(s *runner.PlannedStep, phase, what string) InspectRequest {
+	return InspectRequest{Step: string(s.Step), Role: string(s.Role), Item: s.Item, What: what, Phase: phase, Method: s.Method, Path: s.Path, Conditional: true}
 }

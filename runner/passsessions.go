@@ -77,15 +77,7 @@ func (p *pass) cleanup(ctx context.Context) {
 // logoutRequest is the EndSession for a session: the logout role item (or, with no roles
 // known, the collection's EndSession item), else a URL derived from the login's.
 func (p *pass) logoutRequest(l liveToken) (Outgoing, bool) {
-	it := p.o.Roles.Logout
-	if it == nil && p.o.Roles.Login == nil {
-		for _, c := range p.o.Collection.Items {
-			if logoutPathRE.MatchString(c.URLPath()) {
-				it = c
-				break
-			}
-		}
-	}
+	it := cleanupItem(p.o.Collection, p.o.Roles)
 	vars := map[string]string{"user": l.user, "token": l.token}
 	auth := "Basic " + l.token
 	if it != nil {
@@ -96,7 +88,7 @@ func (p *pass) logoutRequest(l liveToken) (Outgoing, bool) {
 	if p.loginURL == "" || !loginPathRE.MatchString(strings.SplitN(p.loginURL, "?", 2)[0]) {
 		return Outgoing{}, false
 	}
-	target := loginPathRE.ReplaceAllString(strings.SplitN(p.loginURL, "?", 2)[0], "/auth/EndSession")
+	target := derivedLogout(strings.SplitN(p.loginURL, "?", 2)[0])
 	hdr := http.Header{}
 	hdr.Set("Content-Type", FormContentType)
 	hdr.Set("Authorization", auth)

@@ -18,6 +18,10 @@ type RunPlan struct {
 	// ItemsLeft are the collection's items the pass will not run (not selected by --folder or
 	// --all-items), in collection order.
 	ItemsLeft []SkippedItem
+	// ContractCleanup and PassCleanup are the EndSession sent for each session the contract flow,
+	// or the pass, leaves open (one per session, only when there is one); nil when that part
+	// opens no session.
+	ContractCleanup, PassCleanup *PlannedStep
 }
 
 // SkippedItem is a collection item the pass will not run.
@@ -68,11 +72,25 @@ var needsToken = map[Step]bool{StepProbe: true, StepLogout: true, StepProbeEnded
 func Plan(o Options, p PassOptions) *RunPlan {
 	pl := &RunPlan{APIToken: o.APIToken != ""}
 	pl.contract(o)
+	for _, s := range pl.Steps {
+		if s.Step == StepLogin || s.Step == StepLoginBad {
+			pl.ContractCleanup = cleanupStep(o.Roles.Logout, "")
+			break
+		}
+	}
 	if p.Collection != nil {
 		selected := map[*collections.Item]bool{}
+		loginPath := ""
 		for _, it := range p.Items {
 			selected[it] = true
-			pl.Items = append(pl.Items, PlannedItem{Item: it.PathString(), Method: methodOf(it), Path: it.URLPath(), Role: itemRole(p.Roles, it)})
+			role := itemRole(p.Roles, it)
+			pl.Items = append(pl.Items, PlannedItem{Item: it.PathString(), Method: methodOf(it), Path: it.URLPath(), Role: role})
+			if role == collections.RoleLogin && loginPath == "" {
+				loginPath = it.URLPath()
+			}
+		}
+		if loginPath != "" {
+			pl.PassCleanup = cleanupStep(cleanupItem(p.Collection, p.Roles), loginPath)
 		}
 		for _, it := range p.Collection.Items {
 			if !selected[it] {
@@ -136,6 +154,37 @@ func roleItem(r collections.Roles, role collections.Role) *collections.Item {
 		return r.Logout
 	}
 	return nil
+}
+
+// cleanupStep is the planned EndSession of a session left open: the item's request, or (no
+// item) a POST to the URL derived from the login's path.
+func cleanupStep(it *collections.Item, loginPath string) *PlannedStep {
+	ps := &PlannedStep{Step: StepCleanup, Role: collections.RoleLogout, Method: "POST", Why: "ends a session left open", NeedsToken: true}
+	if it != nil {
+		ps.Item, ps.Method, ps.Path = it.PathString(), methodOf(it), it.URLPath()
+	} else {
+		ps.Path = derivedLogout(loginPath)
+	}
+	return ps
+}
+
+// cleanupItem is the item that ends a session left open: the logout role item, or, with no
+// roles known, the collection's EndSession item; nil when there is neither.
+func cleanupItem(c *collections.Collection, r collections.Roles) *collections.Item {
+	if r.Logout != nil || r.Login != nil || c == nil {
+		return r.Logout
+	}
+	for _, it := range c.Items {
+		if logoutPathRE.MatchString(it.URLPath()) {
+			return it
+		}
+	}
+	return nil
+}
+
+// derivedLogout is the EndSession URL (or path) next to a getUserToken one.
+func derivedLogout(login string) string {
+	return loginPathRE.ReplaceAllString(login, "/auth/EndSession")
 }
 
 var (

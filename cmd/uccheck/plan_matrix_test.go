@@ -24,11 +24,12 @@ const overridesCollection = `{"info":{"name":"overrides","schema":"https://schem
     {"name":"Estado","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/Supervisor/campaignstatus","header":[{"key":"Authorization","value":"Basic {{token}}"}]}},
     {"name":"Salir","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/auth/EndSession","header":[{"key":"Authorization","value":"Basic {{token}}"}],"body":{"mode":"urlencoded","urlencoded":[{"key":"user","value":"{{user}}"},{"key":"token","value":"{{token}}"}]}}}]}]}`
 
-// leakCollection's pass logs in a second time, after its logout item: the runner's cleanup
-// ends that session with one more EndSession.
+// leakCollection's pass logs in, ends that session with its logout item, then logs in a second
+// time (another getUserToken item, a login too): the runner's cleanup ends that session with one
+// more EndSession.
 const leakCollection = `{"info":{"name":"leak","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"variable":[{"key":"token","value":""}],"item":[
   {"name":"login","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/auth/getUserToken","body":{"mode":"urlencoded","urlencoded":[{"key":"user","value":"{{user}}"},{"key":"password","value":"{{password}}"}]}},
-   "event":[{"listen":"test","script":{"exec":["pm.collectionVariables.set('token', pm.response.text().replace(/\"/g, '').trim());"]}}]},
+   "event":[{"listen":"test","script":{"exec":["pm.collectionVariables.set('token', pm.response.json().pop());"]}}]},
   {"name":"probe","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/Supervisor/campaignstatus","header":[{"key":"Authorization","value":"Basic {{token}}"}]}},
   {"name":"logout","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/auth/EndSession","header":[{"key":"Authorization","value":"Basic {{token}}"}],"body":{"mode":"urlencoded","urlencoded":[{"key":"user","value":"{{user}}"},{"key":"token","value":"{{token}}"}]}}},
   {"name":"Extra","item":[{"name":"again","request":{"method":"POST","url":"https://{{domain}}/Integra/resources/auth/getUserToken","body":{"mode":"urlencoded","urlencoded":[{"key":"user","value":"{{user}}"},{"key":"password","value":"{{password}}"}]}}}]}]}`
