@@ -45,6 +45,9 @@ func WriteTranscript(w io.Writer, t *runner.Transcript, rd *Redactor) error {
 			}
 			b.WriteString("\n")
 		}
+		if ex.RedirectRefused != "" {
+			fmt.Fprintf(&b, "! redirect %s\n", ex.RedirectRefused)
+		}
 	}
 	_, err := io.WriteString(w, rd.Redact(b.String()))
 	return err

@@ -96,6 +96,9 @@ func TestPassRefusesCrossOriginRedirectWithCredentials(t *testing.T) {
 			if !strings.Contains(ex.RedirectRefused, "another origin") {
 				t.Errorf("RedirectRefused = %q, want why the redirect was not followed", ex.RedirectRefused)
 			}
+			if errs := p.Runs[0].Errors; len(errs) != 1 || errs[0].Kind != "redirect" || !strings.Contains(errs[0].Message, "another origin") {
+				t.Errorf("item errors %+v: want one redirect error saying why (the reports show it)", errs)
+			}
 			if got := evil.all(); strings.Contains(got, password) {
 				t.Errorf("the password reached the other server: %s", got)
 			}

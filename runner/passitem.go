@@ -128,6 +128,10 @@ func (p *pass) item(ctx context.Context, it *collections.Item, iter int) (*ItemR
 		}
 		run.Errors = append(run.Errors, RunError{Kind: "network", Message: fmt.Sprintf("%s %s: could not be sent: %s", built.Method, built.URL, ex.Err.Error())})
 	} else {
+		if ex.RedirectRefused != "" {
+			// Newman would have followed it: say why the scripts see the redirect instead.
+			run.Errors = append(run.Errors, RunError{Kind: "redirect", Message: fmt.Sprintf("%s %s: the redirect was %s", built.Method, built.URL, ex.RedirectRefused)})
+		}
 		r := ex.Response
 		var hs []collections.Header
 		for _, k := range sortedHeaderKeys(r.Header) {

@@ -72,7 +72,7 @@ func PassResults(p *runner.PassTranscript, target string) []reports.Result {
 			out = append(out, r)
 		}
 		for _, re := range run.Errors {
-			what := map[string]string{"script": "script error", "variable": "unresolved variable", "request": "request not built", "network": "request not sent"}[re.Kind]
+			what := map[string]string{"script": "script error", "variable": "unresolved variable", "request": "request not built", "network": "request not sent", "redirect": "redirect not followed"}[re.Kind]
 			r := reports.Result{CheckEntry: entry(reports.KindError, what), Outcome: reports.Errored, Message: re.Message}
 			r.ErrorKind = re.Kind
 			out = append(out, r)
