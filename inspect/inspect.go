@@ -118,16 +118,38 @@ var stepWhat = map[runner.Step]string{
 // the run's options (the collection, its roles or why they were not found, the check selection,
 // the --var values and the run's plan).
 func Inspect(res *fleet.PlanResult) *Inspection {
-	c, roles, roleErr, sel, vars := res.Collection, res.Roles, res.RolesErr, res.Selection, res.Vars
+	c := res.Collection
 	in := &Inspection{ItemsLeft: []InspectLeft{}, SkippedSteps: []InspectSkipped{}, APIToken: res.Plan.APIToken,
 		Source: c.Source, Name: c.Name, Schema: c.Schema, SchemaVersion: collections.SchemaVersion(c.Schema),
 		Items: []InspectItem{}, Roles: []InspectRole{}, Requests: []InspectRequest{}, Checks: []InspectCheck{}, Problems: []string{},
 	}
-	byRole := map[collections.Role]*collections.Item{
+	in.items(res)
+	in.roles(res)
+	in.requests(res)
+	if len(in.Problems) == 0 {
+		in.Problems = append(in.Problems, res.Problems...)
+	}
+	for _, ch := range suites.Checks {
+		ic := InspectCheck{ID: ch.ID, Title: ch.Title, Runs: true}
+		if why, out := res.Selection.Excluded[ch.ID]; out {
+			ic.Runs, ic.Why = false, why
+		}
+		in.Checks = append(in.Checks, ic)
+	}
+	in.Runnable = len(in.Problems) == 0
+	return in
+}
+
+func roleItems(roles collections.Roles) map[collections.Role]*collections.Item {
+	return map[collections.Role]*collections.Item{
 		collections.RoleLogin: roles.Login, collections.RoleProbe: roles.Probe, collections.RoleLogout: roles.Logout,
 	}
+}
+
+// items lists every item of the collection, its role and whether the plan sends it.
+func (in *Inspection) items(res *fleet.PlanResult) {
 	roleOf := map[*collections.Item]collections.Role{}
-	for r, it := range byRole {
+	for r, it := range roleItems(res.Roles) {
 		if it != nil {
 			roleOf[it] = r
 		}
@@ -139,8 +161,8 @@ func Inspect(res *fleet.PlanResult) *Inspection {
 	for _, it := range res.Plan.Items {
 		sent[it.Item] = true
 	}
-	for _, it := range c.Items {
-		ii := InspectItem{Path: it.Path, Method: it.Method, URL: it.URL, Runs: sent[it.PathString()] && (roleErr == nil || len(res.Plan.Items) > 0)}
+	for _, it := range res.Collection.Items {
+		ii := InspectItem{Path: it.Path, Method: it.Method, URL: it.URL, Runs: sent[it.PathString()] && (res.RolesErr == nil || len(res.Plan.Items) > 0)}
 		if r, ok := roleOf[it]; ok {
 			ii.Role = string(r)
 		} else {
@@ -148,6 +170,12 @@ func Inspect(res *fleet.PlanResult) *Inspection {
 		}
 		in.Items = append(in.Items, ii)
 	}
+}
+
+// roles explains which item fills each role and why, and what its requests need.
+func (in *Inspection) roles(res *fleet.PlanResult) {
+	roles, roleErr := res.Roles, res.RolesErr
+	byRole := roleItems(roles)
 	var roleErrs *collections.RoleError
 	errors.As(roleErr, &roleErrs)
 	for _, r := range collections.AllRoles {
@@ -171,7 +199,7 @@ func Inspect(res *fleet.PlanResult) *Inspection {
 			default:
 				ir.How = "path"
 			}
-			ir.Variables = itemVars(it, r, c.Variables, vars)
+			ir.Variables = itemVars(it, r, res.Collection.Variables, res.Vars)
 			ir.Overrides = setByUccheck(r)
 			for _, v := range ir.Variables {
 				if v.Source == "unset" {
@@ -184,6 +212,10 @@ func Inspect(res *fleet.PlanResult) *Inspection {
 	if roleErr != nil && roleErrs == nil {
 		in.Problems = append(in.Problems, roleErr.Error())
 	}
+}
+
+// requests lists what the plan sends, in order, and what it leaves out.
+func (in *Inspection) requests(res *fleet.PlanResult) {
 	for _, s := range res.Plan.Steps {
 		what := stepWhat[s.Step]
 		if s.Why != "selected" {
@@ -210,18 +242,6 @@ func Inspect(res *fleet.PlanResult) *Inspection {
 	for _, it := range res.Plan.ItemsLeft {
 		in.ItemsLeft = append(in.ItemsLeft, InspectLeft{Item: it.Item, Why: it.Why})
 	}
-	if len(in.Problems) == 0 {
-		in.Problems = append(in.Problems, res.Problems...)
-	}
-	for _, ch := range suites.Checks {
-		ic := InspectCheck{ID: ch.ID, Title: ch.Title, Runs: true}
-		if why, out := sel.Excluded[ch.ID]; out {
-			ic.Runs, ic.Why = false, why
-		}
-		in.Checks = append(in.Checks, ic)
-	}
-	in.Runnable = len(in.Problems) == 0
-	return in
 }
 
 // setByUccheck lists what the runner sets in a role's requests whatever the item says.
