@@ -94,7 +94,17 @@ func writeRoles(b *strings.Builder, in *Inspection) {
 }
 
 func writeRequests(b *strings.Builder, in *Inspection) {
-	fmt.Fprintf(b, "\nRequests a run sends, in order (%d):\n", len(in.Requests))
+	cleanups := 0
+	for _, r := range in.Requests {
+		if r.Step == "cleanup" {
+			cleanups++
+		}
+	}
+	count := fmt.Sprint(len(in.Requests) - cleanups)
+	if cleanups > 0 {
+		count += ", then a cleanup EndSession for each session left open"
+	}
+	fmt.Fprintf(b, "\nRequests a run sends, in order (%s):\n", count)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, r := range in.Requests {
 		item := r.Item
