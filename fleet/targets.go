@@ -248,6 +248,9 @@ func domainURL(d string) (string, error) {
 		if port == "" {
 			return "", usageErr("--domain %q: empty port", d)
 		}
+		if !validPort(port) {
+			return "", usageErr("--domain %q: port %q: want a number from 1 to 65535", d, port)
+		}
 		host = h
 	}
 	if host == "" {
@@ -256,9 +259,26 @@ func domainURL(d string) (string, error) {
 	return "https://" + d, nil
 }
 
+// validPort reports whether port is a TCP port a server can listen on (1 to 65535).
+func validPort(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535 && !strings.HasPrefix(port, "+")
+}
+
 // baseURL validates --base-url: http or https, a host, no query.
 func baseURL(s string) (string, error) {
 	u, err := url.Parse(s)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Port() != "" && !validPort(u.Port()) {
+		return "", usageErr("--base-url %q: port %q: want a number from 1 to 65535", s, u.Port())
+	}
+	if err != nil {
+		if _, rest, ok := strings.Cut(s, "://"); ok {
+			host, _, _ := strings.Cut(rest, "/")
+			if _, port, e := net.SplitHostPort(host); e == nil && !validPort(port) {
+				return "", usageErr("--base-url %q: port %q: want a number from 1 to 65535", s, port)
+			}
+		}
+	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", usageErr("--base-url %q: want http(s)://HOST[:PORT][/PREFIX]", s)
 	}
