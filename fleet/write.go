@@ -53,7 +53,7 @@ func appendFile(path string, data []byte) error {
 }
 
 // checkReportPaths refuses, before anything is sent, report paths that cannot be written: a
-// folder that does not exist, or a path that is a folder.
+// folder that does not exist or does not take a file, or a path that is a folder.
 func (o *Options) checkReportPaths() error {
 	for _, r := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--json", o.JSON}, {"--html", o.HTML}} {
 		if r.path == "" {
@@ -65,6 +65,17 @@ func (o *Options) checkReportPaths() error {
 		if fi, err := os.Stat(filepath.Dir(r.path)); err != nil || !fi.IsDir() {
 			return usageErr("%s %s: folder %s does not exist", r.flag, r.path, filepath.Dir(r.path))
 		}
+		// A new or regular file is written through a temporary file beside it: the folder must
+		// take one. A symlink, FIFO or device is written through, whatever its folder allows.
+		if fi, err := os.Lstat(r.path); err == nil && !fi.Mode().IsRegular() {
+			continue
+		}
+		probe, err := os.CreateTemp(filepath.Dir(r.path), ".uccheck-probe-*")
+		if err != nil {
+			return usageErr("%s %s: cannot write in folder %s: %v", r.flag, r.path, filepath.Dir(r.path), err)
+		}
+		probe.Close()
+		os.Remove(probe.Name())
 	}
 	return nil
 }
