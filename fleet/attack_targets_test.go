@@ -25,3 +25,28 @@ func TestAttackTargetPortOutOfRange(t *testing.T) {
 		}
 	}
 }
+
+// A tenant named with and without its scheme's default port is one tenant: never two sessions
+// on it at once, and named twice is an error.
+func TestAttackTenantKeyDefaultPort(t *testing.T) {
+	same := [][2]string{
+		{"https://acme.example", "https://Acme.example:443"},
+		{"http://acme.example", "http://acme.example:80"},
+		{"https://acme.example/prefix", "https://acme.example:443/prefix"},
+	}
+	for _, p := range same {
+		if tenantKey(p[0]) != tenantKey(p[1]) {
+			t.Errorf("%s and %s are one tenant: keys %q, %q", p[0], p[1], tenantKey(p[0]), tenantKey(p[1]))
+		}
+	}
+	differ := [][2]string{
+		{"https://acme.example", "https://acme.example:8443"},
+		{"https://127.0.0.1:19101", "https://127.0.0.1:19102"},
+		{"http://acme.example:443", "https://acme.example:80"},
+	}
+	for _, p := range differ {
+		if tenantKey(p[0]) == tenantKey(p[1]) {
+			t.Errorf("%s and %s are two tenants: both keyed %q", p[0], p[1], tenantKey(p[0]))
+		}
+	}
+}

@@ -223,9 +223,23 @@ func shard(targets []target, i, n int) []target {
 	return out
 }
 
-// tenantKey names a tenant whatever the case of its host: https://Acme.example and
-// https://acme.example are one tenant.
-func tenantKey(base string) string { return strings.ToLower(base) }
+// tenantKey names a tenant whatever the case of its host and whether its scheme's default port
+// is written: https://Acme.example, https://acme.example and https://acme.example:443 are one
+// tenant.
+func tenantKey(base string) string {
+	key := strings.ToLower(base)
+	u, err := url.Parse(key)
+	if err != nil {
+		return key
+	}
+	if (u.Scheme == "https" && u.Port() == "443") || (u.Scheme == "http" && u.Port() == "80") {
+		u.Host = u.Hostname()
+		if strings.Contains(u.Host, ":") { // an IPv6 literal keeps its brackets
+			u.Host = "[" + u.Host + "]"
+		}
+	}
+	return u.String()
+}
 
 // ShardOf returns the shard (1..n) a target lands in: FNV-1a of its base URL, so the same tenant
 // always lands in the same shard whatever else the list holds.
