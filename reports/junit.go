@@ -94,10 +94,17 @@ func encodeJUnit(doc reporters.JUnitTestSuites, rd *Redactor) ([]byte, error) {
 // MergeJUnit combines JUnit files (one per shard, say) into one document with every testsuite.
 func MergeJUnit(files [][]byte) ([]byte, error) {
 	var doc reporters.JUnitTestSuites
+	seen := map[string]int{} // testsuite name -> the report (1-based) it came from
 	for i, data := range files {
 		var in reporters.JUnitTestSuites
 		if err := xml.Unmarshal(data, &in); err != nil {
 			return nil, fmt.Errorf("report %d: not a JUnit document: %w", i+1, err)
+		}
+		for _, s := range in.TestSuites {
+			if first, dup := seen[s.Name]; dup && first != i+1 {
+				return nil, fmt.Errorf("report %d: testsuite %q is in report %d too (the same shard twice?)", i+1, s.Name, first)
+			}
+			seen[s.Name] = i + 1
 		}
 		doc.TestSuites = append(doc.TestSuites, in.TestSuites...)
 		doc.Tests += in.Tests
