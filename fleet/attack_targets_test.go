@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -48,5 +49,27 @@ func TestAttackTenantKeyDefaultPort(t *testing.T) {
 		if tenantKey(p[0]) == tenantKey(p[1]) {
 			t.Errorf("%s and %s are two tenants: both keyed %q", p[0], p[1], tenantKey(p[0]))
 		}
+	}
+}
+
+// A domains file saved by Notepad starts with a UTF-8 BOM: it is not part of the first host.
+// A line longer than the scanner takes is an error naming it, not the silent end of the list.
+func TestAttackDomainsFileBOMAndLongLine(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/d.txt"
+	if err := os.WriteFile(path, []byte("\ufeff127.0.0.1:19101\r\n127.0.0.1:19102\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := (&Options{DomainsFile: path}).targets()
+	if err != nil || len(got) != 2 || got[0].Base != "https://127.0.0.1:19101" {
+		t.Fatalf("got %+v, %v; want https://127.0.0.1:19101 first", got, err)
+	}
+	long := "127.0.0.1:19101 Admin # " + strings.Repeat("x", 100<<10) + "\n127.0.0.1:19102\n"
+	if err := os.WriteFile(path, []byte(long), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err = (&Options{DomainsFile: path}).targets()
+	if err == nil || !strings.Contains(err.Error(), "d.txt") {
+		t.Fatalf("got %d targets and %v; want an error naming the file", len(got), err)
 	}
 }

@@ -3,6 +3,7 @@ package fleet
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -67,8 +68,10 @@ func (o *Options) targets() ([]target, error) {
 		if err != nil {
 			return nil, usageErr("--domains-file: %v", err)
 		}
+		data = bytes.TrimPrefix(data, []byte("\ufeff")) // a BOM (Notepad) is not part of the first host
 		sc := bufio.NewScanner(bytes.NewReader(data))
-		for line := 1; sc.Scan(); line++ {
+		line := 1
+		for ; sc.Scan(); line++ {
 			text, _, _ := strings.Cut(sc.Text(), "#")
 			fields := strings.Fields(text)
 			if len(fields) == 0 {
@@ -101,6 +104,11 @@ func (o *Options) targets() ([]target, error) {
 			if err := add(t); err != nil {
 				return nil, err
 			}
+		}
+		if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) { // the rest of the list is not read
+			return nil, usageErr("%s:%d: line longer than %d KiB", o.DomainsFile, line, bufio.MaxScanTokenSize>>10)
+		} else if err != nil {
+			return nil, usageErr("%s:%d: %v", o.DomainsFile, line, err)
 		}
 	}
 	return out, nil
