@@ -28,3 +28,32 @@ func TestAttackReportFolderNotWritable(t *testing.T) {
 		t.Fatalf("the probe left %v", left)
 	}
 }
+
+// Two reports on one path would leave only the last; a report on an input file (a typo such as
+// --junit tenants.txt) would destroy it. Both are refused before anything is sent.
+func TestAttackReportPathCollides(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "tenants.txt")
+	if err := os.WriteFile(list, []byte("acme.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	same := filepath.Join(dir, "r.out")
+	for _, tc := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{JUnit: same, JSON: same}, "--json " + same + ": also the path of --junit"},
+		{Options{JUnit: same, HTML: filepath.Join(dir, ".", "r.out")}, "also the path of --junit"},
+		{Options{DomainsFile: list, JUnit: list}, "--junit " + list + ": is --domains-file"},
+		{Options{Collections: []string{list}, JSON: list}, "is --collection"},
+		{Options{Environment: list, HTML: list}, "is --environment"},
+	} {
+		err := tc.o.checkReportPaths()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: got %v, want %q", tc.o, err, tc.want)
+		}
+	}
+	if b, _ := os.ReadFile(list); string(b) != "acme.example\n" {
+		t.Fatal("the input file changed")
+	}
+}
