@@ -3,6 +3,7 @@ package fleet
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -67,8 +68,10 @@ func (o *Options) targets() ([]target, error) {
 		if err != nil {
 			return nil, usageErr("--domains-file: %v", err)
 		}
+		data = bytes.TrimPrefix(data, []byte("\ufeff")) // a BOM (Notepad) is not part of the first host
 		sc := bufio.NewScanner(bytes.NewReader(data))
-		for line := 1; sc.Scan(); line++ {
+		line := 1
+		for ; sc.Scan(); line++ {
 			text, _, _ := strings.Cut(sc.Text(), "#")
 			fields := strings.Fields(text)
 			if len(fields) == 0 {
@@ -101,6 +104,11 @@ func (o *Options) targets() ([]target, error) {
 			if err := add(t); err != nil {
 				return nil, err
 			}
+		}
+		if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) { // the rest of the list is not read
+			return nil, usageErr("%s:%d: line longer than %d KiB", o.DomainsFile, line, bufio.MaxScanTokenSize>>10)
+		} else if err != nil {
+			return nil, usageErr("%s:%d: %v", o.DomainsFile, line, err)
 		}
 	}
 	return out, nil
@@ -223,9 +231,23 @@ func shard(targets []target, i, n int) []target {
 	return out
 }
 
-// tenantKey names a tenant whatever the case of its host: https://Acme.example and
-// https://acme.example are one tenant.
-func tenantKey(base string) string { return strings.ToLower(base) }
+// tenantKey names a tenant whatever the case of its host and whether its scheme's default port
+// is written: https://Acme.example, https://acme.example and https://acme.example:443 are one
+// tenant.
+func tenantKey(base string) string {
+	key := strings.ToLower(base)
+	u, err := url.Parse(key)
+	if err != nil {
+		return key
+	}
+	if (u.Scheme == "https" && u.Port() == "443") || (u.Scheme == "http" && u.Port() == "80") {
+		u.Host = u.Hostname()
+		if strings.Contains(u.Host, ":") { // an IPv6 literal keeps its brackets
+			u.Host = "[" + u.Host + "]"
+		}
+	}
+	return u.String()
+}
 
 // ShardOf returns the shard (1..n) a target lands in: FNV-1a of its base URL, so the same tenant
 // always lands in the same shard whatever else the list holds.
@@ -248,6 +270,9 @@ func domainURL(d string) (string, error) {
 		if port == "" {
 			return "", usageErr("--domain %q: empty port", d)
 		}
+		if !validPort(port) {
+			return "", usageErr("--domain %q: port %q: want a number from 1 to 65535", d, port)
+		}
 		host = h
 	}
 	if host == "" {
@@ -256,9 +281,26 @@ func domainURL(d string) (string, error) {
 	return "https://" + d, nil
 }
 
+// validPort reports whether port is a TCP port a server can listen on (1 to 65535).
+func validPort(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535 && !strings.HasPrefix(port, "+")
+}
+
 // baseURL validates --base-url: http or https, a host, no query.
 func baseURL(s string) (string, error) {
 	u, err := url.Parse(s)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Port() != "" && !validPort(u.Port()) {
+		return "", usageErr("--base-url %q: port %q: want a number from 1 to 65535", s, u.Port())
+	}
+	if err != nil {
+		if _, rest, ok := strings.Cut(s, "://"); ok {
+			host, _, _ := strings.Cut(rest, "/")
+			if _, port, e := net.SplitHostPort(host); e == nil && !validPort(port) {
+				return "", usageErr("--base-url %q: port %q: want a number from 1 to 65535", s, port)
+			}
+		}
+	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", usageErr("--base-url %q: want http(s)://HOST[:PORT][/PREFIX]", s)
 	}

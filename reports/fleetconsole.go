@@ -80,6 +80,23 @@ func ConsoleFleet(w io.Writer, f *Fleet, o ConsoleOptions) error {
 		summary = ansiBold + col + summary + ansiReset
 	}
 	b.WriteString("\n" + summary + "\n")
+	if n := notJudged(f); n > 0 {
+		fmt.Fprintf(&b, "interrupted: %d of %d targets not judged in full (the checks not run are reported skipped)\n", n, len(f.Runs))
+	}
 	_, err := io.WriteString(w, f.Redactor().Redact(b.String()))
 	return err
+}
+
+// notJudged counts the targets an interruption left unjudged: not started, or judged by no spec.
+func notJudged(f *Fleet) int {
+	n := 0
+	for _, run := range f.Runs {
+		for _, r := range run.Results {
+			if r.Outcome == Skipped && strings.HasPrefix(r.Message, NotRun) {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }

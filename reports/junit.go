@@ -94,10 +94,17 @@ func encodeJUnit(doc reporters.JUnitTestSuites, rd *Redactor) ([]byte, error) {
 // MergeJUnit combines JUnit files (one per shard, say) into one document with every testsuite.
 func MergeJUnit(files [][]byte) ([]byte, error) {
 	var doc reporters.JUnitTestSuites
+	seen := map[string]int{} // testsuite name -> the report (1-based) it came from
 	for i, data := range files {
 		var in reporters.JUnitTestSuites
 		if err := xml.Unmarshal(data, &in); err != nil {
 			return nil, fmt.Errorf("report %d: not a JUnit document: %w", i+1, err)
+		}
+		for _, s := range in.TestSuites {
+			if first, dup := seen[s.Name]; dup && first != i+1 {
+				return nil, fmt.Errorf("report %d: testsuite %q is in report %d too (the same shard twice?)", i+1, s.Name, first)
+			}
+			seen[s.Name] = i + 1
 		}
 		doc.TestSuites = append(doc.TestSuites, in.TestSuites...)
 		doc.Tests += in.Tests
@@ -200,6 +207,21 @@ func WriteJUnit(path string, g types.Report, f *Fleet) error {
 
 // WriteFileAtomic writes data to path through a temporary file and a rename.
 func WriteFileAtomic(path string, data []byte) error {
+	target, through := resolveLinks(path)
+	if fi, err := os.Stat(path); err == nil && (through || !fi.Mode().IsRegular()) {
+		// A FIFO, a device or an open file named through /proc (/dev/stdout): written into,
+		// never replaced by a file (appended to, so a console sharing it keeps its lines).
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	path = target
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -221,6 +243,30 @@ func WriteFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// resolveLinks follows path's symlinks (a dangling one too) to the file they name, so that the
+// link stays and its target is replaced. through reports a link into /proc or /dev/fd (such as
+// /dev/stdout): its target is an open file that must be written into, not renamed over.
+func resolveLinks(path string) (target string, through bool) {
+	for n := 0; n < 40; n++ {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, false
+		}
+		to, err := os.Readlink(path)
+		if err != nil {
+			return path, false
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(path), to)
+		}
+		if strings.HasPrefix(to, "/proc/") || strings.HasPrefix(to, "/dev/fd/") {
+			return path, true
+		}
+		path = to
+	}
+	return path, false
 }
 
 // shortMessage is a failure's one-line message: its expected and actual lines when it has them.

@@ -56,7 +56,7 @@ func Describe(target Target, opts DescribeOptions) bool {
 		coll = collections.Embedded()
 	}
 	var client *http.Client
-	next := func() *runner.Transcript {
+	next := func(ctx context.Context) *runner.Transcript {
 		if selErr != nil {
 			ginkgo.Fail("uccheck: " + selErr.Error())
 		}
@@ -68,7 +68,7 @@ func Describe(target Target, opts DescribeOptions) bool {
 		if client == nil {
 			client = runner.NewClient(runner.ClientOptions{RootCAs: target.RootCAs})
 		}
-		t, err := runner.Run(context.Background(), runner.Options{
+		t, err := runner.Run(ctx, runner.Options{
 			BaseURL: target.BaseURL, User: target.User, Password: target.Password,
 			APIToken: target.APIToken, TokenScheme: target.TokenScheme,
 			CollectionVars: coll.Variables, Roles: roles, Source: coll.Source,

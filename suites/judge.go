@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -104,8 +105,17 @@ func judgeAll(o JudgeOptions) Judged {
 	ginkgo.Describe(SuiteName, func() {
 		for i, name := range o.Targets {
 			loc := types.CodeLocation{FileName: targetFile, LineNumber: i + 1}
-			declare(name, loc, checks, o.Selection, hasPass(i), func() *runner.Transcript {
-				t := o.Next(i)
+			declare(name, loc, checks, o.Selection, hasPass(i), func(ctx context.Context) *runner.Transcript {
+				// An interruption cancels ctx: the BeforeAll returns at once (the run's own
+				// context ends the flows), as Ginkgo would abandon it.
+				got := make(chan *runner.Transcript, 1)
+				go func() { got <- o.Next(i) }()
+				var t *runner.Transcript
+				select {
+				case t = <-got:
+				case <-ctx.Done():
+					return nil
+				}
 				mu.Lock()
 				transcripts[i] = t
 				mu.Unlock()
@@ -159,10 +169,13 @@ func judgeAll(o JudgeOptions) Judged {
 // declare registers one target's Ordered container: a BeforeAll that gets its transcript, one
 // spec per check, the collection pass's spec when it has one, and an AfterAll that drops the
 // transcript and calls after (if set).
-func declare(name string, loc types.CodeLocation, checks []*Check, sel Selection, pass bool, next func() *runner.Transcript, after func(), args ...any) bool {
+//
+// The BeforeAll takes Ginkgo's SpecContext and hands it to next: an interruption (SIGINT) cancels
+// it, and Ginkgo waits for next to return instead of abandoning a flow that holds a session.
+func declare(name string, loc types.CodeLocation, checks []*Check, sel Selection, pass bool, next func(ctx context.Context) *runner.Transcript, after func(), args ...any) bool {
 	var t *runner.Transcript
 	body := func() {
-		ginkgo.BeforeAll(func() { t = next() })
+		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) { t = next(ctx) })
 		ginkgo.AfterAll(func() {
 			t = nil // Ginkgo keeps this closure until the run ends: the transcript must not stay
 			if after != nil {
