@@ -1,10 +1,11 @@
 package reports
 
 import (
-	"encoding/xml"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccheck/uccheck/internal/testutil"
 
 	"github.com/onsi/ginkgo/v2/types"
 )
@@ -50,17 +51,8 @@ func FuzzJUnit(f *testing.F) {
 		if err != nil {
 			t.Fatalf("JUnit: %v", err)
 		}
-		var doc struct {
-			Tests    int `xml:"tests,attr"`
-			Failures int `xml:"failures,attr"`
-			Errors   int `xml:"errors,attr"`
-			Suites   []struct {
-				Cases []struct {
-					Name string `xml:"name,attr"`
-				} `xml:"testcase"`
-			} `xml:"testsuite"`
-		}
-		if err := xml.Unmarshal(out, &doc); err != nil {
+		doc, err := testutil.ParseJUnit(out)
+		if err != nil {
 			t.Fatalf("not well-formed XML: %v\n%s", err, out)
 		}
 		if doc.Tests != 4 || doc.Failures != 1 || doc.Errors != 1 || len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 4 {

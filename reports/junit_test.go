@@ -12,53 +12,18 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+	"github.com/uccheck/uccheck/internal/testutil"
 	"github.com/uccheck/uccheck/reports"
 )
 
-// The JUnit schema as CI servers read it: our own reader, independent of Ginkgo's types.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Disabled int          `xml:"disabled,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Package    string          `xml:"package,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       float64         `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
-}
-
-type junitProperty struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitCase struct {
-	Name       string          `xml:"name,attr"`
-	Classname  string          `xml:"classname,attr"`
-	Status     string          `xml:"status,attr"`
-	Time       float64         `xml:"time,attr"`
-	Failure    *junitMessage   `xml:"failure"`
-	Error      *junitMessage   `xml:"error"`
-	Skipped    *junitMessage   `xml:"skipped"`
-	SystemOut  string          `xml:"system-out"`
-	Properties []junitProperty `xml:"properties>property"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
+// The JUnit schema as CI servers read it: the tests' one reader, independent of Ginkgo's types.
+type (
+	junitSuites   = testutil.JUnit
+	junitSuite    = testutil.JUnitSuite
+	junitProperty = testutil.JUnitProperty
+	junitCase     = testutil.JUnitCase
+	junitMessage  = testutil.JUnitMessage
+)
 
 func property(props []junitProperty, name string) string {
 	for _, p := range props {

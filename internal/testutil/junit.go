@@ -13,16 +13,19 @@ type JUnit struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Disabled int          `xml:"disabled,attr"`
 	Suites   []JUnitSuite `xml:"testsuite"`
 }
 
 // JUnitSuite is one <testsuite>: one target of a run.
 type JUnitSuite struct {
 	Name       string          `xml:"name,attr"`
+	Package    string          `xml:"package,attr"`
 	Tests      int             `xml:"tests,attr"`
 	Failures   int             `xml:"failures,attr"`
 	Errors     int             `xml:"errors,attr"`
 	Skipped    int             `xml:"skipped,attr"`
+	Time       float64         `xml:"time,attr"`
 	Properties []JUnitProperty `xml:"properties>property"`
 	Cases      []JUnitCase     `xml:"testcase"`
 }
@@ -37,6 +40,8 @@ type JUnitProperty struct {
 type JUnitCase struct {
 	Name       string          `xml:"name,attr"`
 	Classname  string          `xml:"classname,attr"`
+	Status     string          `xml:"status,attr"`
+	Time       float64         `xml:"time,attr"`
 	Properties []JUnitProperty `xml:"properties>property"`
 	Failure    *JUnitMessage   `xml:"failure"`
 	Error      *JUnitMessage   `xml:"error"`
