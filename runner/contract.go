@@ -29,23 +29,10 @@ func (r *run) do(ctx context.Context, s Step) *Exchange {
 
 func (r *run) login(ctx context.Context) *Exchange {
 	ex := r.send(ctx, StepLogin, r.o.Roles.Login, nil, map[string]string{"user": r.o.User, "password": r.o.Password}, nil)
-	if ex.Response != nil {
-		if tok, src := ExtractToken(ex.Response.read); tok != "" {
-			r.t.Token, r.t.TokenSource = tok, src
-			r.issued(r.o.User, tok)
-		}
+	if tok, src := r.learn(r.o.User, ex); tok != "" {
+		r.t.Token, r.t.TokenSource = tok, src
 	}
-	r.lateSession(ex, r.o.User)
 	return ex
-}
-
-// lateSession registers, for the cleanup to end, a session whose login answered too late.
-func (r *run) lateSession(ex *Exchange, user string) {
-	if ex.Late != nil {
-		if tok, _ := ExtractToken(ex.Late.read); tok != "" {
-			r.issued(user, tok)
-		}
-	}
 }
 
 func (r *run) loginBad(ctx context.Context) *Exchange {
@@ -54,21 +41,17 @@ func (r *run) loginBad(ctx context.Context) *Exchange {
 	// The variables too: a {{user}} or {{password}} in another field or header must not carry the
 	// real ones into a failed login (lockout).
 	ex := r.send(ctx, StepLoginBad, r.o.Roles.Login, bogus, bogus, nil)
-	if ex.Response != nil {
-		// A server that issues a session to a user that cannot exist has still opened one: end it.
-		if tok, _ := ExtractToken(ex.Response.read); tok != "" {
-			r.issued(r.bogusUser, tok)
-		}
-	}
-	r.lateSession(ex, r.bogusUser)
+	// A server that issues a session to a user that cannot exist has still opened one: end it.
+	r.learn(r.bogusUser, ex)
 	return ex
 }
 
-// issued registers a token with the tracker, and as a secret when it is new.
-func (r *run) issued(user, token string) {
-	if r.o.Sessions.Issued(user, token) {
-		r.t.Secrets = append(r.t.Secrets, token)
-	}
+// learn registers with the tracker the sessions a login opened (a late answer's too), and their
+// tokens as secrets.
+func (r *run) learn(user string, ex *Exchange) (string, TokenSource) {
+	tok, src, fresh := r.o.Sessions.Login(user, ex)
+	r.t.Secrets = append(r.t.Secrets, fresh...)
+	return tok, src
 }
 
 // probe sends the probe item with "Authorization: Basic <token>", or with no Authorization

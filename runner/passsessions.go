@@ -34,20 +34,13 @@ func (p *pass) track(it *collections.Item, b *Built, ex *Exchange) {
 	form := formOf(b)
 	switch itemRole(p.o.Roles, it) {
 	case collections.RoleLogin:
-		for _, r := range []*Response{ex.Response, ex.Late} {
-			if r == nil {
-				continue
-			}
-			if tok, _ := ExtractToken(r.read); tok != "" {
-				user := form.Get("user")
-				if user == "" {
-					user = p.o.Preset["user"] // the cleanup's EndSession must name a user
-				}
-				if p.o.Sessions.Issued(user, tok) {
-					p.t.Secrets = append(p.t.Secrets, tok)
-				}
-				p.loginURL = ex.Request.URL
-			}
+		user := form.Get("user")
+		if user == "" {
+			user = p.o.Preset["user"] // the cleanup's EndSession must name a user
+		}
+		if tok, _, fresh := p.o.Sessions.Login(user, ex); tok != "" || len(fresh) > 0 {
+			p.t.Secrets = append(p.t.Secrets, fresh...)
+			p.loginURL = ex.Request.URL
 		}
 	case collections.RoleLogout:
 		if endedBy(ex.Response) {

@@ -37,6 +37,29 @@ func (s *Sessions) Issued(user, token string) bool {
 	return true
 }
 
+// Login registers the sessions a login exchange yielded for user: the token of its answer, and
+// of an answer that came after --timeout (Exchange.Late). It returns the answer's token and where
+// it was found ("" when none), and the tokens new to the tracker: secrets of the caller's
+// transcript. Every login, in the contract flow or in the pass, is learned here.
+func (s *Sessions) Login(user string, ex *Exchange) (token string, src TokenSource, fresh []string) {
+	for _, r := range []*Response{ex.Response, ex.Late} {
+		if r == nil {
+			continue
+		}
+		tok, where := ExtractToken(r.read)
+		if tok == "" {
+			continue
+		}
+		if r == ex.Response {
+			token, src = tok, where
+		}
+		if s.Issued(user, tok) {
+			fresh = append(fresh, tok)
+		}
+	}
+	return token, src, fresh
+}
+
 // Ended forgets a token once the server answered its EndSession.
 func (s *Sessions) Ended(token string) {
 	s.mu.Lock()
